@@ -1,0 +1,76 @@
+import * as OpenCC from 'opencc-js/t2cn';
+
+// Taiwan-standard → mainland: covers the characters the scraped page uses (發 鄭 專 產 …).
+const traditionalToSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+/** Converts Traditional characters to Simplified; Simplified text passes through unchanged. */
+export function toSimplified(text: string): string {
+  return traditionalToSimplified(text);
+}
+
+/** Full-width ASCII letters, digits and symbols (U+FF01–U+FF5E) and the ideographic space to half-width. */
+export function toHalfWidth(text: string): string {
+  return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) =>
+    ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
+  );
+}
+
+const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
+const CJK_OR_CLOSING = `${CJK}”’」』）》〕】%`;
+const ASCII_TO_CHINESE_PUNCTUATION: Record<string, string> = {
+  ',': '，',
+  ':': '：',
+  ';': '；',
+  '?': '？',
+  '!': '！',
+  '(': '（',
+  ')': '）',
+};
+
+/**
+ * Canonical form of Chinese text used everywhere in the product: half-width digits and Latin letters,
+ * Chinese (full-width) punctuation wherever it sits next to Chinese text, single spaces.
+ * A comma between digits (5,000,000) stays ASCII so amounts remain parseable.
+ */
+export function normaliseChineseText(text: string): string {
+  let out = toHalfWidth(text).replace(/[\t ]+/g, ' ');
+  const hasChinese = containsCjk(out);
+  const touchesChinese = new RegExp(`[${CJK_OR_CLOSING}（“]`);
+  const precedesChinese = new RegExp(`[${CJK}“（〔]`);
+  let result = '';
+  for (let i = 0; i < out.length; i++) {
+    const ch = out[i]!;
+    const chinese = ASCII_TO_CHINESE_PUNCTUATION[ch];
+    if (chinese !== undefined && hasChinese) {
+      const before = out[i - 1] ?? '';
+      const after = out[i + 1] ?? '';
+      const digitComma = ch === ',' && /\d/.test(before) && /\d/.test(after);
+      // Parentheses come in pairs in Chinese text; converting only one of a pair would look broken.
+      const isParen = ch === '(' || ch === ')';
+      if (!digitComma && (isParen || touchesChinese.test(before) || precedesChinese.test(after))) {
+        result += chinese;
+        continue;
+      }
+    }
+    result += ch;
+  }
+  out = result;
+  return out.replace(/ *([，。：；？！（）、]) */g, '$1').trim();
+}
+
+function containsCjk(text: string): boolean {
+  return new RegExp(`[${CJK}]`).test(text);
+}
+
+/** Traditional → Simplified, then the canonical form: what every incoming question and source line goes through. */
+export function normaliseInput(text: string): string {
+  return normaliseChineseText(toSimplified(text));
+}
+
+/**
+ * A looser key for matching text regardless of punctuation style: drops punctuation and whitespace.
+ * Used to compare quotes, errata spans and expected sentences.
+ */
+export function matchingKey(text: string): string {
+  return normaliseInput(text).replace(/[\s\p{P}\p{S}]/gu, '');
+}
