@@ -3,9 +3,22 @@ import * as OpenCC from 'opencc-js/t2cn';
 // Taiwan-standard → mainland: covers the characters the scraped page uses (發 鄭 專 產 …).
 const traditionalToSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
-/** Converts Traditional characters to Simplified; Simplified text passes through unchanged. */
+// Characters that are also correct Simplified in common words (显著, 乾坤, 於 as a surname…): their
+// conversion alone is no evidence of Traditional text, and converting them would damage Simplified text.
+const AMBIGUOUS = new Set('著乾於夥瞭麽餘甚閒');
+
+/** True when the text has a character that exists only in Traditional writing. */
+export function hasTraditionalCharacters(text: string): boolean {
+  const converted = traditionalToSimplified(text);
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== converted[i] && !AMBIGUOUS.has(text[i]!)) return true;
+  }
+  return false;
+}
+
+/** Converts Traditional text to Simplified; text already in Simplified passes through unchanged. */
 export function toSimplified(text: string): string {
-  return traditionalToSimplified(text);
+  return hasTraditionalCharacters(text) ? traditionalToSimplified(text) : text;
 }
 
 /** Full-width ASCII letters, digits and symbols (U+FF01–U+FF5E) and the ideographic space to half-width. */

@@ -1,0 +1,131 @@
+import { idf } from '@node-rs/jieba/dict.js';
+import { OpenAIEmbeddings } from '@langchain/openai';
+import { KnowledgeError } from '../errors.js';
+import type { Lexicon } from './lexicon.js';
+import type { Tokenizer } from './tokenize.js';
+import { normaliseInput } from '../text/normalise.js';
+
+/** Turns texts into vectors for the vector index. `id` changes whenever vectors would change. */
+export interface Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  /**
+   * Weight of this embedder's ranked list in reciprocal rank fusion. The local embedder is lexical at heart
+   * and gets a low weight (measured on the retrieval set, see BENCHMARKS.md); a real embedding model, full weight.
+   */
+  readonly fusionWeight: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+let generalIdf: Map<string, number> | undefined;
+
+/** jieba's general-Chinese IDF table (shipped with the segmenter): how informative a word is in ordinary text. */
+function loadGeneralIdf(): Map<string, number> {
+  if (generalIdf) return generalIdf;
+  generalIdf = new Map();
+  for (const line of Buffer.from(idf).toString('utf8').split('\n')) {
+    const space = line.lastIndexOf(' ');
+    if (space > 0) generalIdf.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return generalIdf;
+}
+
+export interface LocalEmbedderOptions {
+  tokenizer: Tokenizer;
+  lexicon: Lexicon;
+  dimensions?: number;
+}
+
+/**
+ * The embedded default: a bag-of-concepts vector, feature-hashed. Words are weighted by their general
+ * IDF (so 创客 outweighs 企业), and every synonym group a text touches adds one shared concept feature,
+ * so 补贴 and 奖励, or 小巨人 and 国家级专精特新, land near each other. Runs locally, downloads nothing, and
+ * gives the same vector for the same text on every machine.
+ */
+export function createLocalEmbedder(options: LocalEmbedderOptions): Embedder {
+  const dimensions = options.dimensions ?? 1024;
+  const idfTable = loadGeneralIdf();
+  const unknownWordIdf = 11; // domain words missing from a general table are rare, hence informative
+  const groups = options.lexicon.synonyms.map((g) => g.map((v) => normaliseInput(v)));
+  const vectorOf = (text: string): Float32Array => {
+    const normalised = normaliseInput(text);
+    const counts = new Map<string, number>();
+    for (const word of options.tokenizer.words(normalised)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const weights = new Map<string, number>();
+    for (const [word, count] of counts) weights.set(word, (1 + Math.log(count)) * (idfTable.get(word) ?? unknownWordIdf));
+    groups.forEach((group, i) => {
+      const hits = group.filter((variant) => normalised.includes(variant)).length;
+      if (hits > 0) weights.set(`@synonym-group-${i}`, 10 * (1 + Math.log(hits)));
+    });
+    const vector = new Float32Array(dimensions);
+    for (const [feature, weight] of weights) {
+      const hash = fnv1a(feature);
+      const sign = hash & 0x80000000 ? -1 : 1;
+      vector[hash % dimensions]! += sign * weight;
+    }
+    let norm = 0;
+    for (const v of vector) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < dimensions; i++) vector[i]! /= norm;
+    return vector;
+  };
+  return {
+    id: `local-concepts-v2-${dimensions}`,
+    dimensions,
+    fusionWeight: 0.3,
+    embed: async (texts) => texts.map(vectorOf),
+  };
+}
+
+export interface OpenAiEmbedderOptions {
+  baseURL: string;
+  model: string;
+  apiKey?: string;
+  /** Vector size the endpoint returns (bge-m3: 1024). */
+  dimensions: number;
+  batchSize?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Any OpenAI-compatible embeddings endpoint (bge-m3 behind Ollama, vLLM, Xinference, DashScope…),
+ * through LangChain's client.
+ */
+export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
+  const client = new OpenAIEmbeddings({
+    model: options.model,
+    apiKey: options.apiKey ?? 'not-needed',
+    batchSize: options.batchSize ?? 64,
+    timeout: options.timeoutMs ?? 30_000,
+    maxRetries: 2,
+    configuration: { baseURL: options.baseURL },
+  });
+  return {
+    id: `openai-compatible:${options.baseURL}:${options.model}:${options.dimensions}`,
+    dimensions: options.dimensions,
+    fusionWeight: 1,
+    async embed(texts) {
+      let vectors: number[][];
+      try {
+        vectors = await client.embedDocuments(texts);
+      } catch (error) {
+        throw new KnowledgeError('embedder_failed', `embeddings endpoint ${options.baseURL} failed: ${(error as Error).message}`);
+      }
+      return vectors.map((v) => {
+        if (v.length !== options.dimensions) {
+          throw new KnowledgeError('embedder_failed', `embeddings endpoint returned ${v.length} dimensions, configured ${options.dimensions}`);
+        }
+        return Float32Array.from(v);
+      });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { KnowledgeError } from '../errors.js';
+
+const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
+
+const windowSchema = z.object({ from: isoDate, to: isoDate.optional() }).strict();
+
+export const manifestEntrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    title: z.string().min(1),
+    shortTitle: z.string().min(1).optional(),
+    /** Other names people use for the document (促进法); a question naming one searches that document. */
+    aliases: z.array(z.string().min(1)).default([]),
+    issuer: z.string().min(1),
+    issueDate: isoDate,
+    validity: windowSchema,
+    jurisdiction: z.enum(['郑州市', '河南省', '全国']),
+    format: z.enum(['plan-web-page', 'law-markdown']),
+    file: z.string().min(1),
+    errata: z.string().min(1).optional(),
+    /** The document the advisor is about; lookups without a named document resolve to it. */
+    primary: z.boolean().optional(),
+  })
+  .strict();
+
+export const manifestSchema = z
+  .object({ documents: z.array(manifestEntrySchema).min(1) })
+  .strict()
+  .refine((m) => new Set(m.documents.map((d) => d.id)).size === m.documents.length, {
+    message: 'document ids must be unique',
+  });
+
+export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Reads and validates `manifest.yaml`; a bad entry fails with the file and the path inside it. */
+export function loadManifest(sourcesDir: string): Manifest {
+  const file = path.join(sourcesDir, 'manifest.yaml');
+  const data: unknown = parseYaml(readFileSync(file, 'utf8'), { schema: 'core' });
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new KnowledgeError('manifest_invalid', `${file}: ${problems}`);
+  }
+  return parsed.data;
+}

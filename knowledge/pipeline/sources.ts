@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { KnowledgeError } from '../errors.js';
+import type { CleaningReport, DocumentMeta, PolicyDocument } from '../types.js';
+import { cleanLawMarkdown, cleanPolicyPage, parseErrata } from './clean.js';
+import { loadManifest, type ManifestEntry } from './manifest.js';
+import { parseLaw, parsePlan } from './parse.js';
+
+export interface LoadedSources {
+  documents: PolicyDocument[];
+  reports: CleaningReport[];
+  /** Names people use for each document, for routing a question to it. */
+  aliases: Map<string, string[]>;
+  primaryDocId: string;
+  /** sha256 over every input file, so a stale build can be detected. */
+  inputsHash: string;
+}
+
+/** Cleans and parses one document described by a manifest entry. */
+export function loadDocument(entry: ManifestEntry, sourcesDir: string): { document: PolicyDocument; report: CleaningReport } {
+  const file = path.join(sourcesDir, entry.file);
+  if (!existsSync(file)) throw new KnowledgeError('source_missing', `${entry.id}: source file not found: ${file}`);
+  const raw = readFileSync(file, 'utf8');
+  const errata = entry.errata
+    ? parseErrata(readFileSync(path.join(sourcesDir, entry.errata), 'utf8'), path.join(sourcesDir, entry.errata))
+    : undefined;
+  const meta: DocumentMeta = {
+    id: entry.id,
+    title: entry.title,
+    shortTitle: entry.shortTitle,
+    issuer: entry.issuer,
+    issueDate: entry.issueDate,
+    validity: entry.validity,
+    jurisdiction: entry.jurisdiction,
+    format: entry.format,
+  };
+  if (entry.format === 'plan-web-page') {
+    const cleaned = cleanPolicyPage(raw, { docId: entry.id, errata });
+    if (cleaned.applicationWindow) meta.applicationWindow = cleaned.applicationWindow;
+    return { document: { meta, clauses: parsePlan(cleaned.lines, meta) }, report: cleaned.report };
+  }
+  const cleaned = cleanLawMarkdown(raw, { docId: entry.id, errata });
+  return { document: { meta, clauses: parseLaw(cleaned.lines, entry.id).clauses }, report: cleaned.report };
+}
+
+/** Every input the build depends on, hashed; `extra` adds what else should invalidate it (code version, embedder). */
+export function hashInputs(sourcesDir: string, entries: ManifestEntry[], extra: string[]): string {
+  const hash = createHash('sha256');
+  const files = ['manifest.yaml', 'lexicon.yaml', ...entries.flatMap((e) => [e.file, ...(e.errata ? [e.errata] : [])])];
+  for (const name of files) {
+    const file = path.join(sourcesDir, name);
+    hash.update(name).update('\0');
+    if (existsSync(file)) hash.update(readFileSync(file));
+    hash.update('\0');
+  }
+  for (const value of extra) hash.update(value).update('\0');
+  return hash.digest('hex');
+}
+
+/** Reads the manifest and turns every listed source into clean, parsed documents. */
+export function loadSources(sourcesDir: string, extraHashInputs: string[] = []): LoadedSources {
+  const manifest = loadManifest(sourcesDir);
+  const documents: PolicyDocument[] = [];
+  const reports: CleaningReport[] = [];
+  const aliases = new Map<string, string[]>();
+  for (const entry of manifest.documents) {
+    const { document, report } = loadDocument(entry, sourcesDir);
+    documents.push(document);
+    reports.push(report);
+    aliases.set(entry.id, [entry.title, ...(entry.shortTitle ? [entry.shortTitle] : []), ...entry.aliases]);
+  }
+  const primary = manifest.documents.find((d) => d.primary) ?? manifest.documents[0]!;
+  return { documents, reports, aliases, primaryDocId: primary.id, inputsHash: hashInputs(sourcesDir, manifest.documents, extraHashInputs) };
+}
