@@ -1,0 +1,514 @@
+import { formatYuan, formatYuanDigits } from '../../knowledge/text/money.js';
+import {
+  coerceFacts,
+  describeFacts,
+  displayFactValue,
+  type FactDescription,
+  type FactInput,
+  type FactValue,
+  type InvalidFact,
+} from './facts.js';
+import type { Citation, Condition, FactDeclaration, FactType, Rule, RuleSet, RuleValidity } from './rules-schema.js';
+
+/**
+ * The award calculator: pure functions from a rule set, facts and an evaluation date to amounts that are
+ * explained (conditions, formula, assumptions) and cited. The advisor states no amount that does not come
+ * from here.
+ */
+
+export type RuleStatus = 'eligible' | 'ineligible' | 'needs-facts' | 'expired';
+
+export interface ConditionResult {
+  factId: string;
+  /** Chinese, as the rule file states it. */
+  description: string;
+  /** null: the fact is not known yet. */
+  met: boolean | null;
+  detail: string;
+  role?: Condition['role'] | 'exclusivity';
+}
+
+export interface RuleResult {
+  // Public contract (answering service, POST /v1/calculate).
+  ruleId: string;
+  title: string;
+  eligible: boolean;
+  /** Integer yuan: the upper bound the policy allows (它写的是“不超过”); 0 unless eligible. */
+  amountYuan: number;
+  formula: string;
+  citation: Citation;
+  assumptions: string[];
+  // For the console and follow-ups.
+  policyId: string;
+  status: RuleStatus;
+  conditions: ConditionResult[];
+  /** Fact ids still needed to decide, in conversation order. */
+  missingFacts: string[];
+  /** Chinese: why eligible / not / undetermined. */
+  reasons: string[];
+  /** The most this rule can ever pay (its cap or largest fixed award); null when uncapped. */
+  maxYuan: number | null;
+  /** Set when an exclusivity group gave the year to a higher award of the group. */
+  supersededBy?: string;
+}
+
+export interface FollowUpQuestion {
+  factId: string;
+  question: string;
+  label: string;
+  type: FactType;
+  options?: { value: string; label: string }[];
+  /** The rules waiting for this fact. */
+  ruleIds: string[];
+}
+
+export interface CalculationReport {
+  policyId: string;
+  docId: string;
+  title: string;
+  asOf: string;
+  validity: RuleValidity;
+  applicationWindow?: RuleValidity;
+  /** The evaluation date is after the policy's validity: no amounts. */
+  expired: boolean;
+  results: RuleResult[];
+  /** Sum of eligible amounts after exclusivity groups (同一年度从高、不重复). */
+  totalYuan: number;
+  followUpQuestions: FollowUpQuestion[];
+  /** Values that could not be read; the facts count as missing and are asked again. */
+  invalidFacts: InvalidFact[];
+  /** Report-level remarks in Chinese (application window, expiry). */
+  notes: string[];
+}
+
+export interface EvaluateOptions {
+  /** Evaluation date, YYYY-MM-DD (China time). */
+  asOf: string;
+}
+
+const OP_TEXT: Record<'gt' | 'gte' | 'lt' | 'lte', string> = {
+  gt: '须大于',
+  gte: '须不低于',
+  lt: '须小于',
+  lte: '须不超过',
+};
+
+function assertDate(asOf: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+    throw new RangeError(`asOf must be a date as YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
+  }
+}
+
+function yearOf(date: string): number {
+  return Number(date.slice(0, 4));
+}
+
+function digits(yuan: number): string {
+  return formatYuanDigits(yuan);
+}
+
+/** A money value as shown in details: 5,000,000 元（500万元）. */
+function moneyText(yuan: number): string {
+  return yuan >= 10_000 ? `${digits(yuan)} 元（${formatYuan(yuan)}）` : `${digits(yuan)} 元`;
+}
+
+interface Context {
+  ruleSet: RuleSet;
+  decls: Map<string, FactDeclaration>;
+  values: Map<string, FactValue>;
+  asOf: string;
+  validity: RuleValidity;
+}
+
+interface ConditionOutcome {
+  result: ConditionResult;
+  failReason?: string;
+  assumptions: string[];
+}
+
+function declOf(ctx: Context, factId: string): FactDeclaration {
+  const decl = ctx.decls.get(factId);
+  // load-rules rejects a rule set that references an undeclared fact; reaching this is a programming error.
+  if (!decl) throw new Error(`rule set ${ctx.ruleSet.id} references undeclared fact ${factId}`);
+  return decl;
+}
+
+function display(decl: FactDeclaration, value: FactValue): string {
+  return displayFactValue(decl, value, moneyText);
+}
+
+function constantText(decl: FactDeclaration, value: number): string {
+  return decl.type === 'money' ? moneyText(value) : decl.type === 'year' ? `${value}年` : String(value);
+}
+
+function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
+  const decl = declOf(ctx, cond.fact);
+  const value = ctx.values.get(cond.fact);
+  const base = { factId: cond.fact, description: cond.description, ...(cond.role ? { role: cond.role } : {}) };
+  if (value === undefined) {
+    return { result: { ...base, met: null, detail: `待确认：${decl.label}` }, assumptions: [] };
+  }
+  const shown = display(decl, value);
+  const assumptions = cond.note ? [cond.note] : [];
+  let met: boolean;
+  let detail = `当前：${shown}`;
+  switch (cond.op) {
+    case 'in':
+      met = cond.values.includes(value as string | boolean);
+      break;
+    case 'equals':
+      met = value === cond.value;
+      break;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const n = value as number;
+      met = { gt: n > cond.value, gte: n >= cond.value, lt: n < cond.value, lte: n <= cond.value }[cond.op];
+      detail = `当前：${shown}；${OP_TEXT[cond.op]} ${constantText(decl, cond.value)}`;
+      if (n === cond.value && cond.boundaryAssumption) assumptions.push(cond.boundaryAssumption);
+      break;
+    }
+    case 'yearWithinValidity': {
+      const year = value as number;
+      const from = yearOf(ctx.validity.from);
+      const to = Math.min(yearOf(ctx.validity.to), yearOf(ctx.asOf));
+      met = year >= from && year <= to;
+      detail = `当前：${year}年；须在方案有效期内年度（${from}—${yearOf(ctx.validity.to)}年）`;
+      if (year > yearOf(ctx.asOf)) detail += `，且不晚于评估日期所在的${yearOf(ctx.asOf)}年`;
+      break;
+    }
+  }
+  const outcome: ConditionOutcome = { result: { ...base, met, detail }, assumptions };
+  if (!met) outcome.failReason = cond.failReason ?? `不满足：${cond.description}（当前：${shown}）`;
+  return outcome;
+}
+
+function maxYuanOf(rule: Rule): number | null {
+  switch (rule.amount.kind) {
+    case 'fixed':
+      return rule.amount.yuan;
+    case 'percentOf':
+      return rule.amount.capYuan ?? null;
+    case 'byFact':
+      return Math.max(...Object.values(rule.amount.table).map((e) => e.yuan));
+  }
+}
+
+interface AmountOutcome {
+  amountYuan: number;
+  formula: string;
+  assumptions: string[];
+  failReason?: string;
+}
+
+/** Percent of a base, rounded down to whole yuan, in integer arithmetic (no float ever touches money). */
+export function percentOfFloor(baseYuan: number, percent: number): number {
+  return Number((BigInt(baseYuan) * BigInt(percent)) / 100n);
+}
+
+function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
+  const amount = rule.amount;
+  switch (amount.kind) {
+    case 'fixed': {
+      const label = amount.label ?? rule.title;
+      return { amountYuan: amount.yuan, formula: `${label}：不超过 ${digits(amount.yuan)}`, assumptions: [] };
+    }
+    case 'percentOf': {
+      const base = ctx.values.get(amount.fact);
+      if (typeof base !== 'number') return 'missing';
+      const raw = percentOfFloor(base, amount.percent);
+      const assumptions = ['按元取整：比例计算结果不足1元的部分舍去（向下取整），不超过政策允许的金额。'];
+      const product = `${digits(base)} × ${amount.percent}% = ${digits(raw)}`;
+      if (amount.capYuan !== undefined && raw > amount.capYuan) {
+        return {
+          amountYuan: amount.capYuan,
+          formula: `${product} > 上限 ${digits(amount.capYuan)}，取 ${digits(amount.capYuan)}`,
+          assumptions,
+        };
+      }
+      const cap = amount.capYuan !== undefined ? `（上限 ${digits(amount.capYuan)}）` : '';
+      return { amountYuan: raw, formula: `${product}${cap}`, assumptions };
+    }
+    case 'byFact': {
+      const key = ctx.values.get(amount.fact);
+      if (key === undefined) return 'missing';
+      const decl = declOf(ctx, amount.fact);
+      const entry = amount.table[String(key)];
+      if (!entry) {
+        return { amountYuan: 0, formula: '', assumptions: [], failReason: `“${display(decl, key)}”没有对应的奖励金额` };
+      }
+      const places = entry.places !== undefined ? `（共${entry.places}名）` : '';
+      return {
+        amountYuan: entry.yuan,
+        formula: `${display(decl, key)}${places}：不超过 ${digits(entry.yuan)}`,
+        assumptions: [],
+      };
+    }
+  }
+}
+
+function factOrder(ruleSet: RuleSet): Map<string, number> {
+  return new Map(ruleSet.facts.map((f, i) => [f.id, i]));
+}
+
+function evaluateRule(rule: Rule, ctx: Context): RuleResult {
+  const validity = rule.validity ?? ctx.ruleSet.validity;
+  const ruleCtx: Context = { ...ctx, validity };
+  const outcomes = rule.conditions.map((c) => evaluateCondition(c, ruleCtx));
+  const conditions = outcomes.map((o) => o.result);
+  const assumptions = [...ctx.ruleSet.assumptions, ...rule.assumptions, ...outcomes.flatMap((o) => o.assumptions)];
+  const result: RuleResult = {
+    ruleId: rule.id,
+    title: rule.title,
+    eligible: false,
+    amountYuan: 0,
+    formula: '',
+    citation: { ...rule.citation },
+    assumptions,
+    policyId: ctx.ruleSet.id,
+    status: 'ineligible',
+    conditions,
+    missingFacts: [],
+    reasons: [],
+    maxYuan: maxYuanOf(rule),
+  };
+
+  if (ctx.asOf > validity.to) {
+    result.status = 'expired';
+    result.formula = '政策已过有效期，不计算金额';
+    result.reasons.push(`本政策有效期至${validity.to}，评估日期${ctx.asOf}已过期，不再给出金额。`);
+    return result;
+  }
+  if (ctx.asOf < validity.from) {
+    result.formula = '政策尚未施行，不计算金额';
+    result.reasons.push(`本政策自${validity.from}起施行，评估日期${ctx.asOf}尚未生效。`);
+    return result;
+  }
+
+  const failures = outcomes.flatMap((o) => (o.failReason ? [o.failReason] : []));
+  if (failures.length > 0) {
+    result.reasons.push(...failures);
+    result.formula = '不符合条件，不计算金额';
+    return result;
+  }
+
+  const order = factOrder(ctx.ruleSet);
+  const missing = new Set(conditions.filter((c) => c.met === null).map((c) => c.factId));
+  if (rule.amount.kind !== 'fixed' && !ctx.values.has(rule.amount.fact)) missing.add(rule.amount.fact);
+  // The exclusivity group needs the year to know which awards compete.
+  if (rule.exclusivity && !ctx.values.has(rule.exclusivity.yearFact)) missing.add(rule.exclusivity.yearFact);
+  if (missing.size > 0) {
+    result.status = 'needs-facts';
+    result.missingFacts = [...missing].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const labels = result.missingFacts.map((id) => declOf(ctx, id).label);
+    result.reasons.push(`尚缺以下信息，暂无法判断：${labels.join('；')}。`);
+    result.formula = '待补充信息后计算';
+    return result;
+  }
+
+  const amount = computeAmount(rule, ruleCtx);
+  if (amount === 'missing') throw new Error(`unreachable: amount fact of ${rule.id} is known`);
+  result.assumptions.push(...amount.assumptions);
+  if (amount.failReason) {
+    result.reasons.push(amount.failReason);
+    result.formula = '不符合条件，不计算金额';
+    return result;
+  }
+  result.status = 'eligible';
+  result.eligible = true;
+  result.amountYuan = amount.amountYuan;
+  result.formula = amount.formula;
+  result.reasons.push(`符合全部条件，最高可获 ${formatYuan(amount.amountYuan)}。`);
+  return result;
+}
+
+/**
+ * 从高、不重复: within an exclusivity group, in one year only the highest eligible award counts; the others
+ * are marked superseded. Awards of the group in different years all count, and the reading is surfaced.
+ */
+function applyExclusivity(ruleSet: RuleSet, results: RuleResult[], values: Map<string, FactValue>): void {
+  const groups = new Map<string, { rule: Rule; result: RuleResult }[]>();
+  ruleSet.rules.forEach((rule, i) => {
+    if (!rule.exclusivity) return;
+    const members = groups.get(rule.exclusivity.group) ?? [];
+    members.push({ rule, result: results[i]! });
+    groups.set(rule.exclusivity.group, members);
+  });
+
+  for (const members of groups.values()) {
+    const eligible = members.filter((m) => m.result.status === 'eligible');
+    const yearOfMember = (m: { rule: Rule }) => values.get(m.rule.exclusivity!.yearFact) as number;
+    const byYear = new Map<number, typeof eligible>();
+    for (const m of eligible) byYear.set(yearOfMember(m), [...(byYear.get(yearOfMember(m)) ?? []), m]);
+
+    for (const [year, sameYear] of byYear) {
+      const ranked = [...sameYear].sort((a, b) => b.result.amountYuan - a.result.amountYuan);
+      const kept = ranked[0]!;
+      const description = kept.rule.exclusivity!.description;
+      for (const m of ranked.slice(1)) {
+        const r = m.result;
+        r.status = 'ineligible';
+        r.eligible = false;
+        r.supersededBy = kept.rule.id;
+        r.conditions.push({
+          factId: m.rule.exclusivity!.yearFact,
+          description,
+          met: false,
+          detail: `${year}年已按「${kept.result.title}」计 ${digits(kept.result.amountYuan)}`,
+          role: 'exclusivity',
+        });
+        r.reasons = [
+          `同一年度（${year}年）已可享受「${kept.result.title}」${formatYuan(kept.result.amountYuan)}，按“从高、不重复”原则不再重复享受本项 ${formatYuan(r.amountYuan)}。`,
+        ];
+        r.formula = `同一年度从高、不重复：本项 ${digits(r.amountYuan)} 不计入，按 ${digits(kept.result.amountYuan)} 计`;
+        r.amountYuan = 0;
+      }
+      if (ranked.length > 1) {
+        kept.result.assumptions.push(
+          `${year}年同时符合${ranked.map((m) => `「${m.result.title}」`).join('、')}，按“从高、不重复”原则只计较高的一项。`,
+        );
+      }
+      kept.result.conditions.push({
+        factId: kept.rule.exclusivity!.yearFact,
+        description,
+        met: true,
+        detail: `${year}年只计本项`,
+        role: 'exclusivity',
+      });
+    }
+
+    const years = [...byYear.keys()].sort((a, b) => a - b);
+    if (years.length > 1) {
+      const titles = eligible.map((m) => `「${m.result.title}」`).join('、');
+      for (const m of eligible) {
+        if (m.result.status !== 'eligible') continue;
+        m.result.assumptions.push(
+          `${titles}分属不同年度（${years.map((y) => `${y}年`).join('、')}）：原文“从高、不重复”限定于“同一年度”，故按各自年度分别计算；如主管部门理解为同一企业只享受一次，则只计较高的一项。`,
+        );
+      }
+    }
+    const pending = members.filter((m) => m.result.status === 'needs-facts');
+    if (pending.length > 0) {
+      for (const m of eligible) {
+        if (m.result.status !== 'eligible') continue;
+        m.result.assumptions.push(
+          `如同一年度还符合${pending.map((p) => `「${p.result.title}」`).join('、')}，按“从高、不重复”原则只计较高的一项。`,
+        );
+      }
+    }
+  }
+}
+
+function followUps(ruleSet: RuleSet, results: RuleResult[]): FollowUpQuestion[] {
+  const questions: FollowUpQuestion[] = [];
+  for (const decl of ruleSet.facts) {
+    const waiting = results.filter((r) => r.status === 'needs-facts' && r.missingFacts.includes(decl.id));
+    if (waiting.length === 0) continue;
+    const q: FollowUpQuestion = {
+      factId: decl.id,
+      question: decl.question,
+      label: decl.label,
+      type: decl.type,
+      ruleIds: waiting.map((r) => r.ruleId),
+    };
+    if (decl.options) q.options = decl.options.map((o) => ({ value: o.value, label: o.label }));
+    questions.push(q);
+  }
+  return questions;
+}
+
+/** Evaluates every rule of one policy for one company on one date. */
+export function evaluateRules(ruleSet: RuleSet, facts: FactInput, options: EvaluateOptions): CalculationReport {
+  assertDate(options.asOf);
+  const { values, invalid } = coerceFacts(ruleSet, facts);
+  const ctx: Context = {
+    ruleSet,
+    decls: new Map(ruleSet.facts.map((f) => [f.id, f])),
+    values,
+    asOf: options.asOf,
+    validity: ruleSet.validity,
+  };
+  const results = ruleSet.rules.map((rule) => evaluateRule(rule, ctx));
+  applyExclusivity(ruleSet, results, values);
+
+  const expired = options.asOf > ruleSet.validity.to;
+  const notes: string[] = [];
+  if (expired) {
+    notes.push(`《${ruleSet.title}》有效期至${ruleSet.validity.to}，评估日期${options.asOf}已过期，各项奖补不再给出金额。`);
+  }
+  const window = ruleSet.applicationWindow;
+  if (!expired && window && options.asOf < window.from && options.asOf >= ruleSet.validity.from) {
+    notes.push(`申报窗口自${window.from}开启，此前暂不受理申报。`);
+  }
+  if (!expired && window && options.asOf > window.to) {
+    notes.push(`申报窗口已于${window.to}关闭。`);
+  }
+
+  const report: CalculationReport = {
+    policyId: ruleSet.id,
+    docId: ruleSet.docId,
+    title: ruleSet.title,
+    asOf: options.asOf,
+    validity: { ...ruleSet.validity },
+    expired,
+    results,
+    totalYuan: results.reduce((sum, r) => sum + (r.eligible ? r.amountYuan : 0), 0),
+    followUpQuestions: expired ? [] : followUps(ruleSet, results),
+    invalidFacts: invalid,
+    notes,
+  };
+  if (window) report.applicationWindow = { ...window };
+  return report;
+}
+
+export interface MatchReport {
+  asOf: string;
+  /** One report per policy. */
+  reports: CalculationReport[];
+  /** Awards the company can get, across policies, after exclusivity. */
+  eligible: RuleResult[];
+  /** Awards that may apply once the missing facts are known. */
+  undetermined: RuleResult[];
+  totalYuan: number;
+  /** Merged across policies, each fact once, in conversation order. */
+  followUpQuestions: FollowUpQuestion[];
+  invalidFacts: InvalidFact[];
+  /** Every policy evaluated had expired on asOf. */
+  expired: boolean;
+}
+
+/** Every award a company may be eligible for across policies, what is missing to decide, and the total. */
+export function matchPolicies(
+  ruleSets: readonly RuleSet[],
+  facts: FactInput,
+  options: EvaluateOptions,
+): MatchReport {
+  const reports = ruleSets.map((rs) => evaluateRules(rs, facts, options));
+  const questions = new Map<string, FollowUpQuestion>();
+  for (const q of reports.flatMap((r) => r.followUpQuestions)) {
+    const seen = questions.get(q.factId);
+    if (seen) seen.ruleIds.push(...q.ruleIds);
+    else questions.set(q.factId, { ...q, ruleIds: [...q.ruleIds] });
+  }
+  const invalid = new Map<string, InvalidFact>();
+  for (const f of reports.flatMap((r) => r.invalidFacts)) if (!invalid.has(f.factId)) invalid.set(f.factId, f);
+  const all = reports.flatMap((r) => r.results);
+  return {
+    asOf: options.asOf,
+    reports,
+    eligible: all.filter((r) => r.status === 'eligible'),
+    undetermined: all.filter((r) => r.status === 'needs-facts'),
+    totalYuan: reports.reduce((sum, r) => sum + r.totalYuan, 0),
+    followUpQuestions: [...questions.values()],
+    invalidFacts: [...invalid.values()],
+    expired: reports.length > 0 && reports.every((r) => r.expired),
+  };
+}
+
+/** The declared facts for `GET /v1/calculator/inputs`. */
+export function describeCalculatorInputs(ruleSets: readonly RuleSet[]): FactDescription[] {
+  return describeFacts(ruleSets);
+}
+
+export type { FactDescription, FactInput, FactValue, InvalidFact };

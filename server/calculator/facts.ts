@@ -1,0 +1,157 @@
+import { parseMoney } from '../../knowledge/text/money.js';
+import { normaliseInput } from '../../knowledge/text/normalise.js';
+import type { FactDeclaration, FactType, RuleSet } from './rules-schema.js';
+
+/** A fact value after coercion: enum option value, boolean, or integer (money in yuan, year, count). */
+export type FactValue = string | number | boolean;
+
+/** Facts as they arrive from a channel or the conversation: typed values or the user's own words. */
+export type FactInput = Record<string, unknown>;
+
+export type CoercedFact = { ok: true; value: FactValue } | { ok: false; problem: string };
+
+export interface InvalidFact {
+  factId: string;
+  value: unknown;
+  /** Chinese, shown to the user before asking again. */
+  problem: string;
+}
+
+const YES = new Set(['是', '有', '对', '已', '已经', '已获得', '已领取', '拿过', '获得过', 'y', 'yes', 'true', '1']);
+const NO = new Set(['否', '不是', '没有', '无', '未', '没', '还没有', '未获得', 'n', 'no', 'false', '0']);
+
+function isMissing(raw: unknown): boolean {
+  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
+function coerceInteger(raw: unknown, type: FactType): number | null {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : null;
+  if (typeof raw !== 'string') return null;
+  const text = normaliseInput(raw).replace(/\s+/g, '');
+  if (type === 'money') return parseMoney(text);
+  const match = type === 'year' ? /^(\d{4})年?(?:度)?$/.exec(text) : /^(-?\d+)$/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** Turns one raw value into the declared type, or says in Chinese why it cannot. */
+export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
+  switch (decl.type) {
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      const text = typeof raw === 'string' ? normaliseInput(raw).toLowerCase() : String(raw);
+      if (YES.has(text)) return { ok: true, value: true };
+      if (NO.has(text)) return { ok: true, value: false };
+      return { ok: false, problem: `“${decl.label}”需要回答“是”或“否”` };
+    }
+    case 'enum': {
+      const options = decl.options ?? [];
+      const text = typeof raw === 'string' ? normaliseInput(raw) : String(raw);
+      const option = options.find(
+        (o) => o.value === text || o.label === text || (o.aliases ?? []).some((a) => normaliseInput(a) === text),
+      );
+      if (option) return { ok: true, value: option.value };
+      return { ok: false, problem: `“${decl.label}”应为以下之一：${options.map((o) => o.label).join('、')}` };
+    }
+    case 'money': {
+      const value = coerceInteger(raw, 'money');
+      if (value !== null && value >= 0) return { ok: true, value };
+      return { ok: false, problem: `“${decl.label}”无法识别为金额，请填写如“500万元”或“5,000,000元”` };
+    }
+    case 'year': {
+      const value = coerceInteger(raw, 'year');
+      if (value !== null && value >= 1900 && value <= 2100) return { ok: true, value };
+      return { ok: false, problem: `“${decl.label}”应为四位年份，如 2025` };
+    }
+    case 'integer': {
+      const value = coerceInteger(raw, 'integer');
+      if (value !== null) return { ok: true, value };
+      return { ok: false, problem: `“${decl.label}”应为整数` };
+    }
+  }
+}
+
+/** Coerces the facts a rule set declares; unknown keys are ignored, invalid values reported (and treated as missing). */
+export function coerceFacts(
+  ruleSet: RuleSet,
+  input: FactInput,
+): { values: Map<string, FactValue>; invalid: InvalidFact[] } {
+  const values = new Map<string, FactValue>();
+  const invalid: InvalidFact[] = [];
+  for (const decl of ruleSet.facts) {
+    const raw = input[decl.id];
+    if (isMissing(raw)) continue;
+    const result = coerceFact(decl, raw);
+    if (result.ok) values.set(decl.id, result.value);
+    else invalid.push({ factId: decl.id, value: raw, problem: result.problem });
+  }
+  return { values, invalid };
+}
+
+/** A fact value as a user should read it: option label, 是/否, money in both forms. */
+export function displayFactValue(decl: FactDeclaration, value: FactValue, formatMoney: (yuan: number) => string): string {
+  switch (decl.type) {
+    case 'boolean':
+      return value === true ? '是' : '否';
+    case 'enum':
+      return decl.options?.find((o) => o.value === value)?.label ?? String(value);
+    case 'money':
+      return typeof value === 'number' ? formatMoney(value) : String(value);
+    case 'year':
+      return `${value}年`;
+    case 'integer':
+      return String(value);
+  }
+}
+
+export interface FactDescription {
+  id: string;
+  type: FactType;
+  label: string;
+  question: string;
+  help?: string;
+  options?: { value: string; label: string }[];
+  /** Money facts are integer yuan; `parseMoney` also accepts 500万, 五百万 …. */
+  unit?: '元' | '年';
+  /** Rules that use this fact, as `policyId/ruleId`. */
+  usedBy: string[];
+}
+
+function factIdsOfRule(rule: RuleSet['rules'][number]): string[] {
+  const ids = rule.conditions.map((c) => c.fact);
+  if (rule.amount.kind !== 'fixed') ids.push(rule.amount.fact);
+  if (rule.exclusivity) ids.push(rule.exclusivity.yearFact);
+  return ids;
+}
+
+/**
+ * The declared facts of every rule set, for `GET /v1/calculator/inputs`, in conversation order.
+ * A fact declared by several rule sets (same id) is listed once, from the first declaration.
+ */
+export function describeFacts(ruleSets: readonly RuleSet[]): FactDescription[] {
+  const byId = new Map<string, FactDescription>();
+  for (const ruleSet of ruleSets) {
+    for (const decl of ruleSet.facts) {
+      if (byId.has(decl.id)) continue;
+      const description: FactDescription = {
+        id: decl.id,
+        type: decl.type,
+        label: decl.label,
+        question: decl.question,
+        usedBy: [],
+      };
+      if (decl.help) description.help = decl.help;
+      if (decl.options) description.options = decl.options.map((o) => ({ value: o.value, label: o.label }));
+      if (decl.type === 'money') description.unit = '元';
+      if (decl.type === 'year') description.unit = '年';
+      byId.set(decl.id, description);
+    }
+    for (const rule of ruleSet.rules) {
+      for (const factId of new Set(factIdsOfRule(rule))) {
+        byId.get(factId)?.usedBy.push(`${ruleSet.id}/${rule.id}`);
+      }
+    }
+  }
+  return [...byId.values()];
+}
+
+export { factIdsOfRule };

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+/**
+ * The rule language: one YAML file per policy under knowledge/rules/, validated with these schemas.
+ * Every constant lives here as data so that it can be checked against the clause it cites; no award needs code.
+ *
+ * Money is integer yuan and percentages are integer percent: money math never touches floats.
+ */
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'not a real calendar date');
+
+const identifier = z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'expected a camelCase identifier such as investmentYuan');
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a lowercase id such as item-19');
+const chinese = z.string().trim().min(1, 'must not be empty');
+const yuan = z.int().min(0, 'an amount in yuan must be ≥ 0');
+
+export const ValidityWindowSchema = z
+  .strictObject({ from: isoDate, to: isoDate })
+  .refine((w) => w.from <= w.to, { message: '`from` must not be after `to`' });
+export type RuleValidity = z.infer<typeof ValidityWindowSchema>;
+
+export const CitationSchema = z.strictObject({ docId: slug, clauseId: slug });
+export type Citation = z.infer<typeof CitationSchema>;
+
+export const FactTypeSchema = z.enum(['enum', 'boolean', 'money', 'year', 'integer']);
+export type FactType = z.infer<typeof FactTypeSchema>;
+
+export const FactOptionSchema = z.strictObject({
+  value: identifier,
+  label: chinese,
+  /** Other words a user may use for this option (国家级, 小巨人). */
+  aliases: z.array(chinese).optional(),
+});
+export type FactOption = z.infer<typeof FactOptionSchema>;
+
+export const FactDeclarationSchema = z.strictObject({
+  id: identifier,
+  type: FactTypeSchema,
+  /** Short Chinese name shown in forms and conditions. */
+  label: chinese,
+  /** The question to ask a user who has not given this fact yet. */
+  question: chinese,
+  /** Longer explanation for forms. */
+  help: chinese.optional(),
+  /** Allowed values; required for `enum`, not allowed otherwise. */
+  options: z.array(FactOptionSchema).min(1).optional(),
+});
+export type FactDeclaration = z.infer<typeof FactDeclarationSchema>;
+
+/** What a condition is for, so the console can group them; does not change evaluation. */
+const conditionRole = z.enum(['eligibility', 'threshold', 'non-duplication', 'validity']);
+
+const conditionBase = {
+  fact: identifier,
+  /** What is checked, in Chinese, as a user should read it. */
+  description: chinese,
+  role: conditionRole.optional(),
+  /** Why the award is not available when this condition fails (Chinese). Defaults to 不满足：{description}. */
+  failReason: chinese.optional(),
+  /** Added to the assumptions whenever this condition is checked with a known value. */
+  note: chinese.optional(),
+};
+
+const comparisonBase = { value: z.int(), boundaryAssumption: chinese.optional(), ...conditionBase };
+
+export const ConditionSchema = z.discriminatedUnion('op', [
+  /** The fact's value is one of `values` (enum option values, or booleans). */
+  z.strictObject({ op: z.literal('in'), values: z.array(z.union([z.string(), z.boolean()])).min(1), ...conditionBase }),
+  z.strictObject({ op: z.literal('equals'), value: z.union([z.string(), z.boolean(), z.int()]), ...conditionBase }),
+  /**
+   * Numeric comparison against a constant from the clause text. `boundaryAssumption` is reported when the
+   * fact equals the constant exactly, since that is where wording such as 超 / 以上 is ambiguous.
+   */
+  z.strictObject({ op: z.literal('gt'), ...comparisonBase }),
+  z.strictObject({ op: z.literal('gte'), ...comparisonBase }),
+  z.strictObject({ op: z.literal('lt'), ...comparisonBase }),
+  z.strictObject({ op: z.literal('lte'), ...comparisonBase }),
+  /** A year fact lies within the years of the policy's validity and is not after the evaluation date. */
+  z.strictObject({ op: z.literal('yearWithinValidity'), ...conditionBase }),
+]);
+export type Condition = z.infer<typeof ConditionSchema>;
+export type ComparisonOp = 'gt' | 'gte' | 'lt' | 'lte';
+
+export const AmountSchema = z.discriminatedUnion('kind', [
+  /** A fixed award (the policy's 不超过 upper bound). */
+  z.strictObject({ kind: z.literal('fixed'), yuan, label: chinese.optional() }),
+  /**
+   * `percent` (integer) of a money fact, at most `capYuan`. Rounded down to whole yuan:
+   * floor(base × percent / 100), never above what the policy allows.
+   */
+  z.strictObject({
+    kind: z.literal('percentOf'),
+    fact: identifier,
+    percent: z.int().min(1).max(100),
+    capYuan: yuan.optional(),
+    rounding: z.literal('floor').default('floor'),
+  }),
+  /** An amount looked up by an enum fact's value (prize tiers, cluster levels). */
+  z.strictObject({
+    kind: z.literal('byFact'),
+    fact: identifier,
+    table: z.record(
+      identifier,
+      z.strictObject({
+        yuan,
+        /** How many such awards the clause grants (一等奖2名): informational, checked against the clause text. */
+        places: z.int().min(1).optional(),
+      }),
+    ),
+  }),
+]);
+export type Amount = z.infer<typeof AmountSchema>;
+
+export const ExclusivitySchema = z.strictObject({
+  /** Rules sharing a group compete: within one year only the highest amount counts (从高、不重复). */
+  group: slug,
+  principle: z.literal('highest'),
+  /** The year fact that places this award in a year; awards of the group in different years all count. */
+  yearFact: identifier,
+  description: chinese,
+});
+export type Exclusivity = z.infer<typeof ExclusivitySchema>;
+
+export const RuleSchema = z.strictObject({
+  id: slug,
+  title: chinese,
+  citation: CitationSchema,
+  /** The words of the clause this rule implements, verbatim (normalised), checked against the cited clause. */
+  quote: chinese,
+  conditions: z.array(ConditionSchema).min(1),
+  amount: AmountSchema,
+  /** Always reported with the result: readings of the clause the calculation relies on. */
+  assumptions: z.array(chinese).default([]),
+  exclusivity: ExclusivitySchema.optional(),
+  /** Overrides the rule set's validity for this rule. */
+  validity: ValidityWindowSchema.optional(),
+});
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const RuleSetSchema = z.strictObject({
+  version: z.literal(1),
+  /** Policy id, also the file name. */
+  id: slug,
+  docId: slug,
+  title: chinese,
+  issuer: chinese,
+  validity: ValidityWindowSchema,
+  applicationWindow: ValidityWindowSchema.optional(),
+  /** Readings that hold for every rule of the policy (e.g. amounts are the 不超过 upper bound). */
+  assumptions: z.array(chinese).default([]),
+  /** In the order a conversation should ask for them. */
+  facts: z.array(FactDeclarationSchema).min(1),
+  rules: z.array(RuleSchema).min(1),
+});
+export type RuleSet = z.infer<typeof RuleSetSchema>;
