@@ -32,6 +32,8 @@ export interface KnowledgeBase {
   /** How the index was obtained this time, for logs and `/readyz`. */
   readonly origin: 'loaded' | 'built';
   readonly inputsHash: string;
+  /** True when a segmenter word occurs anywhere in the knowledge base (for telling off-topic questions). */
+  knowsWord(word: string): boolean;
   getDocument(docId: string): DocumentMeta | undefined;
   getClause(docId: string, clauseId: string): Clause | undefined;
   /** The clauses of the same document around one, in document order. */
@@ -218,6 +220,7 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     embedderId: embedder.id,
     origin,
     inputsHash: sources.inputsHash,
+    knowsWord: (word) => bm25.has(word),
     getDocument: (docId) => metaById.get(docId),
     getClause: (docId, clauseId) => clauseIndex.get(`${docId}\u0000${clauseId}`),
     neighbours(docId, clauseId, radius = 1) {

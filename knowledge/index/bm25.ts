@@ -24,6 +24,8 @@ export interface Bm25Data {
 
 export interface Bm25Index {
   readonly size: number;
+  /** True when any indexed document contains the term. */
+  has(term: string): boolean;
   search(query: WeightedTerm[], k: number, accept?: (doc: number) => boolean): ScoredDoc[];
   data(): Bm25Data;
 }
@@ -88,6 +90,7 @@ export function loadBm25(data: Bm25Data): Bm25Index {
   return {
     size: n,
     data: () => data,
+    has: (term) => termIndex.has(term),
     search(query, k, accept) {
       touched.length = 0;
       for (const { term, weight } of query) {

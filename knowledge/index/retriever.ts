@@ -14,6 +14,8 @@ export interface SearchOptions {
   jurisdictions?: Jurisdiction[];
   /** Only documents in force on this ISO date. */
   validOn?: string;
+  /** The question is about money: among close candidates, clauses that state amounts rank higher. */
+  preferClausesWithAmounts?: boolean;
 }
 
 export interface SearchHit {
@@ -145,19 +147,29 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         hit.score += 1 - i * 0.01; // above any fused score, in the order named
       });
 
-      const lexical = bm25.search(tokenizer.queryTerms(query), CANDIDATES, accept);
+      // Once the search is limited to a named document, its name only adds noise (实施 in 河南省实施…办法).
+      let searchText = query;
+      if (named.length > 0) {
+        const key = matchingKey(query);
+        const name = aliasList.filter((a) => a.docId === named[0] && key.includes(a.name)).sort((a, b) => b.name.length - a.name.length)[0];
+        if (name) searchText = key.replace(name.name, ' ');
+      }
+      const lexical = bm25.search(tokenizer.queryTerms(searchText), CANDIDATES, accept);
       lexical.forEach(({ doc }, rank) => {
         const hit = hitFor(doc);
         hit.matchedBy.bm25Rank = rank + 1;
         hit.score += fusion.bm25Weight / (fusion.k + rank + 1);
       });
       if (vectors && embedder && vectors.size > 0) {
-        const [vector] = await embedder.embed([query]);
+        const [vector] = await embedder.embed([searchText]);
         vectors.search(vector!, CANDIDATES, accept).forEach(({ doc }, rank) => {
           const hit = hitFor(doc);
           hit.matchedBy.vectorRank = rank + 1;
           hit.score += fusion.vectorWeight / (fusion.k + rank + 1);
         });
+      }
+      if (options.preferClausesWithAmounts) {
+        for (const hit of fused.values()) if (hit.clause.amountsYuan.length > 0 && !hit.matchedBy.reference) hit.score += 0.5 / (fusion.k + 1);
       }
       return [...fused.values()].sort((a, b) => b.score - a.score || a.clause.order - b.clause.order).slice(0, k);
     },

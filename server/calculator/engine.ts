@@ -218,12 +218,13 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
       const base = ctx.values.get(amount.fact);
       if (typeof base !== 'number') return 'missing';
       const raw = percentOfFloor(base, amount.percent);
-      const assumptions = ['按元取整：比例计算结果不足1元的部分舍去（向下取整），不超过政策允许的金额。'];
+      const assumptions = ['按元取整：比例计算结果只保留整元，小数部分舍去（向下取整），不超过政策允许的金额。'];
       const product = `${digits(base)} × ${amount.percent}% = ${digits(raw)}`;
       if (amount.capYuan !== undefined && raw > amount.capYuan) {
+        // The uncapped product is left out: a figure the company will not get is easily misread as its award.
         return {
           amountYuan: amount.capYuan,
-          formula: `${product} > 上限 ${digits(amount.capYuan)}，取 ${digits(amount.capYuan)}`,
+          formula: `${digits(base)} × ${amount.percent}% 超过上限，按上限 ${digits(amount.capYuan)} 计`,
           assumptions,
         };
       }

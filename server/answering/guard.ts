@@ -1,0 +1,58 @@
+import { findMoneyMentions } from '../../knowledge/text/money.js';
+
+export interface GuardEvidence {
+  /** Calculator results (amounts, caps, formulas' figures). */
+  calculatorYuan: number[];
+  /** Texts of the clauses the answer cites. */
+  citedClauseTexts: string[];
+  /** Amounts the user stated (injected segments excluded). */
+  userStatedYuan: number[];
+  /** Percentages the answer may state: from cited clauses and the calculator. */
+  allowedPercents?: number[];
+}
+
+export interface GuardViolation {
+  kind: 'amount' | 'percent';
+  value: number;
+  text: string;
+}
+
+// Bare figures a model might write without a unit: 500,000 or 2000000. Years, counts and dates are excluded
+// by requiring at least five digits.
+const BARE_FIGURE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d{5,})(?![\d,]*\s*(年|月|日|名|家|条|项|号|人|个|次|%|％))/g;
+const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]|百分之([一二三四五六七八九十\d]+)/g;
+
+/** Every money amount an answer states, with and without units. */
+export function amountsStated(text: string): { yuan: number; text: string }[] {
+  const found = findMoneyMentions(text).map((m) => ({ yuan: m.yuan, text: m.text, index: m.index, end: m.index + m.text.length }));
+  for (const m of text.matchAll(BARE_FIGURE)) {
+    const index = m.index;
+    if (found.some((f) => index >= f.index && index < f.end)) continue;
+    found.push({ yuan: Number(m[1]!.replace(/,/g, '')), text: m[0], index, end: index + m[0].length });
+  }
+  return found.map(({ yuan, text: t }) => ({ yuan, text: t }));
+}
+
+/**
+ * The rule that shapes the product: every amount in an answer must be a calculator result, an amount in a
+ * cited clause, or an amount the user stated; every percentage must come from a cited clause or the
+ * calculator. Returns the violations (empty when the answer may be sent).
+ */
+export function checkAnswerAmounts(answer: string, evidence: GuardEvidence): GuardViolation[] {
+  const allowed = new Set<number>([...evidence.calculatorYuan, ...evidence.userStatedYuan]);
+  const percents = new Set<number>(evidence.allowedPercents ?? []);
+  for (const text of evidence.citedClauseTexts) {
+    for (const m of amountsStated(text)) allowed.add(m.yuan);
+    for (const m of text.matchAll(PERCENT)) if (m[1]) percents.add(Number(m[1]));
+  }
+  const violations: GuardViolation[] = [];
+  for (const m of amountsStated(answer)) {
+    if (!allowed.has(m.yuan)) violations.push({ kind: 'amount', value: m.yuan, text: m.text });
+  }
+  for (const m of answer.matchAll(PERCENT)) {
+    const value = m[1] ? Number(m[1]) : Number.NaN;
+    if (m[1] && !percents.has(value)) violations.push({ kind: 'percent', value, text: m[0] });
+    if (m[2]) violations.push({ kind: 'percent', value: Number.NaN, text: m[0] });
+  }
+  return violations;
+}

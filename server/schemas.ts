@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The public HTTP contract (v1), as zod schemas: the routes validate with them and the OpenAPI document
+ * at /docs is generated from them, so the two cannot drift apart.
+ */
+
+export const MAX_QUESTION_LENGTH = 2000;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf 必须是 YYYY-MM-DD 格式的日期，例如 2026-06-01' })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'asOf 不是有效日期（例如 2026-02-30 不存在）',
+  });
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Rejects what a caller cannot mean: control characters (other than newlines/tabs) and lone surrogates. */
+const cleanText = (field: string) =>
+  z
+    .string({ message: `${field} 必须是字符串` })
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), { message: `${field} 含有控制字符` })
+    .refine((s) => !LONE_SURROGATE.test(s), { message: `${field} 含有无效的 Unicode 字符（孤立代理项）` });
+
+export const QuestionText = cleanText('question')
+  .refine((s) => s.trim().length > 0, { message: 'question 不能为空，请输入您的问题' })
+  .refine((s) => s.length <= MAX_QUESTION_LENGTH, { message: `question 不能超过 ${MAX_QUESTION_LENGTH} 个字符，请精简后再问` });
+
+export const SessionId = cleanText('sessionId')
+  .min(1, { message: 'sessionId 不能为空' })
+  .max(128, { message: 'sessionId 不能超过 128 个字符' })
+  .regex(/^[\w.:@\-]+$/, { message: 'sessionId 只能包含字母、数字和 _ . : @ -' });
+
+export const Channel = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel 只能是小写字母开头的短标识，例如 wechat、console、api' });
+
+export const AskRequest = z
+  .strictObject({
+    question: QuestionText,
+    sessionId: SessionId.optional(),
+    channel: Channel.optional(),
+    asOf: isoDate.optional(),
+  })
+  .describe('提问');
+
+export const AnswerKind = z.enum(['calculation', 'lookup', 'clarify', 'out_of_scope', 'smalltalk']);
+
+export const Citation = z.object({
+  docId: z.string(),
+  clauseId: z.string(),
+  label: z.string(),
+  title: z.string().describe('政策文件标题'),
+  quote: z.string().describe('条款原文（逐字）'),
+});
+
+export const CalculationResult = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  eligible: z.boolean(),
+  amountYuan: z.number().int().nonnegative().describe('整数元；政策允许的上限'),
+  formula: z.string(),
+  citation: z.object({ docId: z.string(), clauseId: z.string() }),
+  assumptions: z.array(z.string()),
+  status: z.enum(['eligible', 'ineligible', 'needs-facts', 'expired']),
+  reasons: z.array(z.string()),
+});
+
+export const Answer = z.object({
+  answer: z.string(),
+  kind: AnswerKind,
+  citations: z.array(Citation),
+  calculations: z.array(CalculationResult),
+  followUp: z.array(z.string()).optional(),
+  totalYuan: z.number().int().nonnegative().optional().describe('可叠加奖补的合计上限（已按从高不重复处理）'),
+  asOf: z.string(),
+  sessionId: z.string().optional(),
+  answerId: z.string().optional().describe('问答记录编号，用于反馈'),
+});
+
+export type AskRequestBody = z.infer<typeof AskRequest>;
+export type AnswerBody = z.infer<typeof Answer>;
+export type CitationBody = z.infer<typeof Citation>;
+export type CalculationBody = z.infer<typeof CalculationResult>;
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const SearchQuery = z.strictObject({
+  q: cleanText('q')
+    .refine((s) => s.trim().length > 0, { message: 'q 不能为空' })
+    .refine((s) => s.length <= 200, { message: 'q 不能超过 200 个字符' }),
+  k: z.coerce.number({ message: 'k 必须是 1 到 50 的整数' }).int({ message: 'k 必须是整数' }).min(1).max(50).default(5),
+  docId: z.string().max(64).optional(),
+});
+
+export const SearchHit = z.object({
+  docId: z.string(),
+  clauseId: z.string(),
+  label: z.string(),
+  heading: z.string(),
+  path: z.array(z.string()),
+  text: z.string(),
+  score: z.number(),
+  title: z.string(),
+});
+
+export const ClauseBody = z.object({
+  docId: z.string(),
+  clauseId: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  aliases: z.array(z.string()),
+  path: z.array(z.string()),
+  heading: z.string(),
+  text: z.string(),
+  responsibleUnits: z.array(z.string()),
+  amountsYuan: z.array(z.number().int()),
+});
+
+export const DocumentSummary = z.object({
+  docId: z.string(),
+  title: z.string(),
+  shortTitle: z.string().optional(),
+  issuer: z.string(),
+  issueDate: z.string(),
+  jurisdiction: z.string(),
+  validity: z.object({ from: z.string(), to: z.string().optional() }),
+  applicationWindow: z.object({ from: z.string(), to: z.string().optional() }).optional(),
+  clauses: z.number().int(),
+});
+
+export const FeedbackRequest = z.strictObject({
+  answerId: z.string().min(1).max(64),
+  helpful: z.boolean({ message: 'helpful 必须是 true 或 false' }),
+  comment: cleanText('comment').max(1000, { message: 'comment 不能超过 1000 个字符' }).optional(),
+});
+
+export const CalculateRequest = z.strictObject({
+  facts: z.record(z.string().max(64), z.unknown(), { message: 'facts 必须是对象，例如 {"level":"provincial","investmentYuan":"500万"}' }),
+  asOf: isoDate.optional(),
+  policyId: z.string().max(64).optional(),
+});
+
+export const ChatMessage = z.object({
+  role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+  content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()), z.null()]).optional(),
+  name: z.string().optional(),
+}).loose();
+
+export const ChatCompletionRequest = z
+  .object({
+    model: z.string().max(128).optional(),
+    messages: z.array(ChatMessage).min(1, { message: 'messages 至少包含一条用户消息' }).max(100, { message: 'messages 不能超过 100 条' }),
+    stream: z.boolean().optional(),
+    user: z.string().max(128).optional(),
+  })
+  .loose();
