@@ -41,8 +41,11 @@ export interface AskInput {
   sessionId?: string;
   channel?: string;
   asOf?: string;
-  /** Earlier user turns when the caller keeps the conversation itself (chat completions). */
-  history?: string[];
+  /**
+   * Earlier user turns when the caller keeps the conversation itself (chat completions), each with the
+   * fact the assistant had asked for before it, if any.
+   */
+  history?: { question: string; pending?: string }[];
 }
 
 /** The public answer plus what the service logs and counts. */
@@ -67,6 +70,8 @@ export interface AdvisorEvents {
 export interface Advisor {
   ask(input: AskInput): Promise<AdvisorAnswer>;
   resetSession(sessionId: string): Promise<void>;
+  /** The fact a follow-up question asks for, recognised from its text (for callers that keep the history). */
+  factAskedBy(text: string): string | undefined;
 }
 
 export interface AdvisorOptions {
@@ -223,6 +228,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       await sessions.delete(sessionId);
     },
 
+    factAskedBy(text) {
+      return ruleSet.facts.find((f) => text.includes(f.question))?.id;
+    },
+
     async ask(input) {
       const started = performance.now();
       const asOf = input.asOf ?? today();
@@ -230,9 +239,16 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
       // A caller that keeps the history itself (chat completions) replays earlier turns for their facts.
       for (const turn of input.history ?? []) {
-        const earlier = extractFacts(normaliseQuestion(turn).factText, { asOf, declarations: ruleSet.facts });
+        const earlier = extractFacts(normaliseQuestion(turn.question).factText, {
+          asOf,
+          declarations: ruleSet.facts,
+          pending: turn.pending,
+          conversationTopics: session.topics,
+          known: session.facts,
+        });
         Object.assign(session.facts, earlier.facts);
         if (earlier.topics.length) session.topics = earlier.topics;
+        session.pending = undefined;
       }
       const extraction = extractFacts(q.factText, { asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
       const facts: Facts = { ...session.facts, ...extraction.facts };
@@ -267,7 +283,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         nextSession.turns = session.turns + 1;
         nextSession.lastAnswerId = answer.answerId;
         if (input.sessionId) await sessions.set(input.sessionId, nextSession);
-        const phrased = await answerWithModel(answer, q, input.history ?? [], facts);
+        const phrased = await answerWithModel(answer, q, (input.history ?? []).map((h) => h.question), facts);
         phrased.meta.latencyMs = performance.now() - started;
         return phrased;
       };

@@ -1,0 +1,80 @@
+import fp from 'fastify-plugin';
+import { createAdvisor, type Advisor, type AskInput, type AdvisorAnswer } from '../answering/advisor.js';
+import { createModelComposer } from '../answering/model-composer.js';
+import { createMemorySessionStore, type SessionStore } from '../sessions/session-store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    advisor: Advisor;
+    sessions: SessionStore;
+    /** Answers a question and logs it (before the answer is sent), counting it in the metrics. */
+    answerAndLog(input: AskInput & { channel: string }): Promise<AdvisorAnswer>;
+  }
+}
+
+export interface AdvisorPluginOptions {
+  /** Replaces the session store chosen from configuration (tests, Redis). */
+  sessions?: SessionStore;
+  today?: () => string;
+}
+
+/** The answering service, with sessions, the optional model composer, metrics and the Q&A log wired in. */
+export default fp<AdvisorPluginOptions>(
+  async (app, options) => {
+    const config = app.config;
+    let sessions = options.sessions;
+    if (!sessions && config.sessions.redisUrl) {
+      const { createRedisSessionStore } = await import('../sessions/redis-session-store.js');
+      sessions = await createRedisSessionStore({ url: config.sessions.redisUrl, ttlMs: config.sessions.ttlMs });
+    }
+    sessions ??= createMemorySessionStore({ max: config.sessions.max, ttlMs: config.sessions.ttlMs });
+    const ruleSet = app.ruleSets.find((rs) => rs.docId === app.knowledge.primaryDocId) ?? app.ruleSets[0]!;
+    const composer = config.llm ? createModelComposer({ ...config.llm, ruleSet }) : undefined;
+    const advisor = createAdvisor({
+      knowledge: app.knowledge,
+      ruleSets: app.ruleSets,
+      sessions,
+      hotline: config.hotline,
+      composer,
+      modelTimeoutMs: config.llm?.timeoutMs,
+      today: options.today,
+      events: {
+        onModelFailure: (reason) => {
+          app.metrics.modelFailures.inc({ reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error' });
+          app.log.warn({ reason }, 'model failed; embedded answer sent');
+        },
+        onGuardViolation: (violations) => {
+          app.metrics.guardViolations.inc();
+          app.log.warn({ violations }, 'guard rejected a model answer; embedded answer sent');
+        },
+      },
+    });
+    app.decorate('advisor', advisor);
+    app.decorate('sessions', sessions);
+    app.decorate('answerAndLog', async (input: AskInput & { channel: string }) => {
+      const answer = await advisor.ask(input);
+      app.qaLog.recordAsk({
+        id: answer.answerId!,
+        at: Date.now(),
+        sessionId: input.sessionId,
+        channel: input.channel,
+        question: input.question,
+        kind: answer.kind,
+        intent: answer.meta.intent,
+        citations: answer.citations.map((c) => `${c.docId}:${c.clauseId}`),
+        amountsYuan: answer.calculations.map((c) => c.amountYuan),
+        latencyMs: answer.meta.latencyMs,
+        composer: answer.meta.composer,
+        injection: answer.meta.injection,
+        guardViolations: answer.meta.guardViolations.length,
+      });
+      app.metrics.asks.inc({ kind: answer.kind, channel: input.channel });
+      app.metrics.askDuration.observe({ kind: answer.kind }, answer.meta.latencyMs / 1000);
+      if (answer.meta.injection) app.metrics.injections.inc();
+      return answer;
+    });
+    app.addHook('onClose', async () => sessions.close());
+    if (composer) app.log.info({ model: composer.model }, 'answers phrased by a model, guarded');
+  },
+  { name: 'advisor', dependencies: ['config', 'knowledge', 'qa-log', 'metrics'] },
+);

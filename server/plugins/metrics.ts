@@ -1,0 +1,46 @@
+import type {} from '@fastify/swagger';
+import fp from 'fastify-plugin';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface AdvisorMetrics {
+  registry: Registry;
+  asks: Counter<'kind' | 'channel'>;
+  askDuration: Histogram<'kind'>;
+  modelFailures: Counter<'reason'>;
+  guardViolations: Counter;
+  injections: Counter;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: AdvisorMetrics;
+  }
+}
+
+/** Prometheus counters for answers, model faults and guard violations, served at GET /metrics. */
+export default fp(
+  async (app) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const metrics: AdvisorMetrics = {
+      registry,
+      asks: new Counter({ name: 'advisor_asks_total', help: 'Questions answered, by answer kind and channel', labelNames: ['kind', 'channel'], registers: [registry] }),
+      askDuration: new Histogram({
+        name: 'advisor_ask_duration_seconds',
+        help: 'Time to answer a question',
+        labelNames: ['kind'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10],
+        registers: [registry],
+      }),
+      modelFailures: new Counter({ name: 'advisor_model_failures_total', help: 'Model calls that failed; the embedded answer was sent', labelNames: ['reason'], registers: [registry] }),
+      guardViolations: new Counter({ name: 'advisor_guard_violations_total', help: 'Model answers rejected for stating an amount from nowhere', registers: [registry] }),
+      injections: new Counter({ name: 'advisor_prompt_injections_total', help: 'Questions with prompt-injection text set aside', registers: [registry] }),
+    };
+    app.decorate('metrics', metrics);
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'metrics' },
+);

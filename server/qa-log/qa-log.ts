@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface AskRecord {
+  id: string;
+  at: number;
+  sessionId?: string;
+  channel: string;
+  question: string;
+  kind: string;
+  intent: string;
+  citations: string[];
+  amountsYuan: number[];
+  latencyMs: number;
+  composer: string;
+  injection: boolean;
+  guardViolations: number;
+}
+
+export interface FeedbackRecord {
+  answerId: string;
+  helpful: boolean;
+  comment?: string;
+}
+
+export interface QaLog {
+  readonly file: string;
+  recordAsk(record: AskRecord): void;
+  /** False when no answer has that id. */
+  recordFeedback(feedback: FeedbackRecord): boolean;
+  topQuestions(options: { from: number; to: number; limit: number }): { question: string; count: number; lastKind: string }[];
+  unanswered(options: { from: number; to: number; limit: number }): { id: string; at: number; question: string; intent: string; channel: string }[];
+  unhelpful(options: { from: number; to: number; limit: number }): { answerId: string; at: number; question: string; kind: string; comment: string | null }[];
+  count(): number;
+  close(): void;
+}
+
+/**
+ * The Q&A log: every question and answer, and feedback beside it, in SQLite (WAL). A record is written
+ * before the answer is sent, so whatever a caller received is on disk even if the process is killed.
+ */
+export function openQaLog(dataDir: string): QaLog {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'qa-log.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL with WAL survives a killed process (not a power cut) and keeps writes fast.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS asks (
+      id TEXT PRIMARY KEY,
+      at INTEGER NOT NULL,
+      session_id TEXT,
+      channel TEXT NOT NULL,
+      question TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      intent TEXT NOT NULL,
+      citations TEXT NOT NULL,
+      amounts TEXT NOT NULL,
+      latency_ms REAL NOT NULL,
+      composer TEXT NOT NULL,
+      injection INTEGER NOT NULL,
+      guard_violations INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS asks_at ON asks(at);
+    CREATE TABLE IF NOT EXISTS feedback (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      answer_id TEXT NOT NULL REFERENCES asks(id),
+      at INTEGER NOT NULL,
+      helpful INTEGER NOT NULL,
+      comment TEXT
+    );
+    CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
+  `);
+  const insertAsk = db.prepare(`INSERT INTO asks VALUES (@id, @at, @sessionId, @channel, @question, @kind, @intent, @citations, @amounts, @latencyMs, @composer, @injection, @guardViolations)`);
+  const insertFeedback = db.prepare(`INSERT INTO feedback (answer_id, at, helpful, comment) VALUES (?, ?, ?, ?)`);
+  const askExists = db.prepare(`SELECT 1 FROM asks WHERE id = ?`);
+  const top = db.prepare(`
+    SELECT question, COUNT(*) AS count, (SELECT kind FROM asks a2 WHERE a2.question = asks.question ORDER BY at DESC LIMIT 1) AS lastKind
+    FROM asks WHERE at BETWEEN ? AND ? GROUP BY question ORDER BY count DESC, MAX(at) DESC LIMIT ?`);
+  const unanswered = db.prepare(`
+    SELECT id, at, question, intent, channel FROM asks
+    WHERE at BETWEEN ? AND ? AND (kind = 'out_of_scope' OR intent LIKE '%no-clause%')
+    ORDER BY at DESC LIMIT ?`);
+  const unhelpful = db.prepare(`
+    SELECT f.answer_id AS answerId, f.at AS at, a.question AS question, a.kind AS kind, f.comment AS comment
+    FROM feedback f JOIN asks a ON a.id = f.answer_id
+    WHERE f.helpful = 0 AND f.at BETWEEN ? AND ? ORDER BY f.at DESC LIMIT ?`);
+  const count = db.prepare(`SELECT COUNT(*) AS n FROM asks`);
+
+  return {
+    file,
+    recordAsk(r) {
+      insertAsk.run({
+        ...r,
+        sessionId: r.sessionId ?? null,
+        citations: JSON.stringify(r.citations),
+        amounts: JSON.stringify(r.amountsYuan),
+        injection: r.injection ? 1 : 0,
+      });
+    },
+    recordFeedback(f) {
+      if (!askExists.get(f.answerId)) return false;
+      insertFeedback.run(f.answerId, Date.now(), f.helpful ? 1 : 0, f.comment ?? null);
+      return true;
+    },
+    topQuestions: ({ from, to, limit }) => top.all(from, to, limit) as { question: string; count: number; lastKind: string }[],
+    unanswered: ({ from, to, limit }) => unanswered.all(from, to, limit) as { id: string; at: number; question: string; intent: string; channel: string }[],
+    unhelpful: ({ from, to, limit }) => unhelpful.all(from, to, limit) as { answerId: string; at: number; question: string; kind: string; comment: string | null }[],
+    count: () => (count.get() as { n: number }).n,
+    close: () => db.close(),
+  };
+}
