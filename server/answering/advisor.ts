@@ -46,6 +46,8 @@ export interface AskInput {
    * fact the assistant had asked for before it, if any.
    */
   history?: { question: string; pending?: string }[];
+  /** With `history`: the fact the assistant's last message asked for. */
+  pending?: string;
 }
 
 /** The public answer plus what the service logs and counts. */
@@ -250,6 +252,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         if (earlier.topics.length) session.topics = earlier.topics;
         session.pending = undefined;
       }
+      if (input.pending) session.pending = input.pending;
       const extraction = extractFacts(q.factText, { asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
       const facts: Facts = { ...session.facts, ...extraction.facts };
       const answeredPending = session.pending !== undefined && extraction.facts[session.pending] !== undefined;

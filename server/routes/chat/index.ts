@@ -62,8 +62,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       }
       const previous = messages.slice(0, lastUserAt).reverse().find((m) => m.role === 'assistant');
       const lastPending = previous ? app.advisor.factAskedBy(textOf(previous.content)) : undefined;
-      if (lastPending) history.push({ question: '', pending: lastPending });
-      const answer = publicAnswer(await app.answerAndLog({ question, history: history.filter((h) => h.question !== '' || h.pending), channel: 'chat-completions' }));
+      const answer = publicAnswer(await app.answerAndLog({ question, history, pending: lastPending, channel: 'chat-completions' }));
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
       const completionTokens = answer.answer.length;
