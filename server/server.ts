@@ -34,5 +34,5 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-await app.listen({ host: config.host, port: config.port });
-app.log.info(`政策咨询助手已启动：http://${config.host}:${config.port}  接口文档：/docs`);
+const address = await app.listen({ host: config.host, port: config.port });
+app.log.info({ address }, `政策咨询助手已启动：${address}  接口文档：${address}/docs`);

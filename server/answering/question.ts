@@ -38,7 +38,7 @@ function yuanText(number: string, million?: string): string {
 export function normaliseQuestion(question: string): NormalisedQuestion {
   let text = normaliseInput(englishMoney(question));
   for (const [pattern, chinese] of ENGLISH_GLOSSARY) text = text.replace(pattern, chinese);
-  text = text.replace(/\s+/g, ' ').trim();
+  text = text.replace(/[^\S\n]+/g, ' ').trim();
 
   const injectedSegments: string[] = [];
   let remaining = text;

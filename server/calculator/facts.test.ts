@@ -58,3 +58,16 @@ describe('coerceFacts', () => {
     expect(invalid.map((i) => i.factId)).toEqual(['contestPrize']);
   });
 });
+
+describe('values that are not text, numbers or booleans', () => {
+  it.each([[{ toString: {} }], [[1, 2]], [{ a: 1 }]])('are reported as unreadable, never thrown: #%#', (raw) => {
+    for (const decl of [
+      { id: 'level', type: 'enum' as const, label: '等级', question: '？', options: [{ value: 'a', label: 'A' }] },
+      { id: 'investmentYuan', type: 'money' as const, label: '投资', question: '？' },
+      { id: 'statusValid', type: 'boolean' as const, label: '有效', question: '？' },
+    ]) {
+      const result = coerceFact(decl, raw);
+      expect(result.ok).toBe(false);
+    }
+  });
+});

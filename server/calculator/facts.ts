@@ -35,6 +35,10 @@ function coerceInteger(raw: unknown, type: FactType): number | null {
 
 /** Turns one raw value into the declared type, or says in Chinese why it cannot. */
 export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
+  // Objects, arrays and the like come from callers' mistakes; String() on them can even throw.
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+    return { ok: false, problem: `“${decl.label}”的值无法识别，请填写文字或数字` };
+  }
   switch (decl.type) {
     case 'boolean': {
       if (typeof raw === 'boolean') return { ok: true, value: raw };

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { createAdvisor, type Advisor, type AskInput, type AdvisorAnswer } from '../answering/advisor.js';
 import { createModelComposer } from '../answering/model-composer.js';
+import { maskPersonalData } from '../logging/mask.js';
 import { createMemorySessionStore, type SessionStore } from '../sessions/session-store.js';
 
 declare module 'fastify' {
@@ -68,6 +69,10 @@ export default fp<AdvisorPluginOptions>(
         injection: answer.meta.injection,
         guardViolations: answer.meta.guardViolations.length,
       });
+      app.log.info(
+        { answerId: answer.answerId, channel: input.channel, kind: answer.kind, intent: answer.meta.intent, question: maskPersonalData(input.question), ms: Math.round(answer.meta.latencyMs * 10) / 10 },
+        'answered',
+      );
       app.metrics.asks.inc({ kind: answer.kind, channel: input.channel });
       app.metrics.askDuration.observe({ kind: answer.kind }, answer.meta.latencyMs / 1000);
       if (answer.meta.injection) app.metrics.injections.inc();
