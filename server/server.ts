@@ -24,6 +24,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // close() stops accepting, waits for in-flight requests, then runs onClose hooks (Q&A log, sessions).
+    // Keep-alive connections that go idle after their last response would otherwise hold it for 72 s.
+    const sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweeper.unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
