@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import sensible from '@fastify/sensible';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -68,7 +69,11 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
     },
   });
   await instance.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  // With REDIS_URL the counters are shared, so a client cannot multiply its limit by the number of processes.
+  const rateLimitRedis = config.sessions.redisUrl ? new Redis(config.sessions.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 }) : undefined;
+  if (rateLimitRedis) instance.addHook('onClose', async () => void (await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect())));
   await instance.register(rateLimit, {
+    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: 'advisor-rate-limit-' } : {}),
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
