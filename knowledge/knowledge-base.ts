@@ -260,5 +260,10 @@ function persist(
   writeFileSync(path.join(staging, 'index.json'), JSON.stringify(manifest, null, 2));
   rmSync(distDir, { recursive: true, force: true });
   mkdirSync(path.dirname(distDir), { recursive: true });
-  renameSync(staging, distDir);
+  try {
+    renameSync(staging, distDir);
+  } catch {
+    // Another process built the same index at the same moment and won the rename; its copy is as good.
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
