@@ -16,6 +16,14 @@ export interface CaseScore {
   unsupportedAmounts: number[];
   citationsExpected: string[];
   citationsGot: string[];
+  /** The kind the case expects (when it says) and the kind answered. */
+  kindExpected?: string;
+  kindGot: string;
+  /** Expected amounts found both in the calculations (or total) and in the text: the amount-recall numerator. */
+  expectedAmountsFound: number[];
+  /** Keyword checks (one per containsAny list, one per containsAll string) and how many held. */
+  keywordChecks: number;
+  keywordHits: number;
 }
 
 /**
@@ -27,6 +35,9 @@ export function scoreCase(goldenCase: GoldenCase, answer: AnswerBody, userStated
   const checks: Record<string, boolean> = {};
   const failures: string[] = [];
   const stated = amountsStated(answer.answer).map((m) => m.yuan);
+  const expectedAmountsFound: number[] = [];
+  let keywordChecks = 0;
+  let keywordHits = 0;
   const calculated = answer.calculations.map((c) => c.amountYuan);
 
   if (expect.kind) {
@@ -37,6 +48,7 @@ export function scoreCase(goldenCase: GoldenCase, answer: AnswerBody, userStated
     const inCalc = calculated.includes(amount) || answer.totalYuan === amount;
     const inText = stated.includes(amount);
     checks[`amount:${amount}`] = inCalc && inText;
+    if (inCalc && inText) expectedAmountsFound.push(amount);
     if (!inCalc) failures.push(`金额 ${amount} 不在计算结果中`);
     if (!inText) failures.push(`金额 ${amount} 未在回答正文中写明`);
   }
@@ -54,10 +66,14 @@ export function scoreCase(goldenCase: GoldenCase, answer: AnswerBody, userStated
   }
   if (expect.containsAny) {
     checks.containsAny = expect.containsAny.some((s) => answer.answer.includes(s));
+    keywordChecks++;
+    if (checks.containsAny) keywordHits++;
     if (!checks.containsAny) failures.push(`未包含以下任一内容：${expect.containsAny.join(' / ')}`);
   }
   for (const s of expect.containsAll ?? []) {
     checks[`contains:${s}`] = answer.answer.includes(s);
+    keywordChecks++;
+    if (checks[`contains:${s}`]) keywordHits++;
     if (!answer.answer.includes(s)) failures.push(`未包含：${s}`);
   }
   for (const s of expect.notContains ?? []) {
@@ -85,5 +101,10 @@ export function scoreCase(goldenCase: GoldenCase, answer: AnswerBody, userStated
     unsupportedAmounts: unsupported,
     citationsExpected: wanted,
     citationsGot: got,
+    ...(expect.kind ? { kindExpected: expect.kind } : {}),
+    kindGot: answer.kind,
+    expectedAmountsFound,
+    keywordChecks,
+    keywordHits,
   };
 }
