@@ -11,6 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { AdvisorConfig } from './config.js';
 import { AdvisorError } from './errors.js';
 import advisorPlugin, { type AdvisorPluginOptions } from './plugins/advisor.js';
+import authPlugin from './plugins/auth.js';
 import configPlugin from './plugins/config.js';
 import knowledgePlugin from './plugins/knowledge.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -18,6 +19,7 @@ import qaLogPlugin from './plugins/qa-log.js';
 import askRoutes from './routes/ask/index.js';
 import calculatorRoutes from './routes/calculator/index.js';
 import chatRoutes from './routes/chat/index.js';
+import consoleRoutes from './routes/console/index.js';
 import feedbackRoutes from './routes/feedback/index.js';
 import healthRoutes from './routes/health/index.js';
 import policiesRoutes from './routes/policies/index.js';
@@ -65,6 +67,8 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        // The hotline console is often reached over plain HTTP on a call centre's LAN: no forced upgrade to HTTPS.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -95,6 +99,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   await instance.register(knowledgePlugin);
   await instance.register(qaLogPlugin);
   await instance.register(advisorPlugin, { sessions: options.sessions, today: options.today });
+  await instance.register(authPlugin);
 
   instance.setErrorHandler((error: FastifyError | AdvisorError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -142,6 +147,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   await instance.register(calculatorRoutes);
   await instance.register(chatRoutes);
   await instance.register(feedbackRoutes);
+  await instance.register(consoleRoutes, { today: options.today });
 };
 
 export default app;
