@@ -135,6 +135,21 @@ describe('conversations', () => {
     expect(third.answer).toContain('40万元');
   });
 
+  it('confirms a statement of facts and says what it can work out, without quoting a loose clause', async () => {
+    const noted = await ask('我们是省级专精特新', { sessionId: 'noted' });
+    expect(noted.kind).toBe('clarify');
+    expect(noted.answer).toContain('已记下：专精特新资质等级：省级专精特新中小企业');
+    expect(noted.citations).toEqual([]);
+  });
+
+  it('an earlier turn about the policy does not make an unrelated question answerable', async () => {
+    await ask('我们是省级专精特新，买了500万设备', { sessionId: 'drift' });
+    const unrelated = await ask('明天股市怎么样', { sessionId: 'drift' });
+    expect(unrelated.kind).toBe('out_of_scope');
+    const back = await ask('能补多少', { sessionId: 'drift' });
+    expect(back.calculations[0]!.amountYuan).toBe(500_000);
+  });
+
   it('asks a follow-up when a fact is missing, and takes the short reply as its answer', async () => {
     const first = await ask('买了500万设备能补多少', { sessionId: 'follow-up' });
     expect(first.kind).toBe('clarify');

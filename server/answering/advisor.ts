@@ -264,7 +264,14 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       if (topics.length === 0 && extraction.facts.investmentYuan !== undefined) topics = ['equipment'];
 
       const references = knowledge.retriever.resolveReferences(q.searchText);
-      const mentionsPolicy = topics.length > 0 || references.length > 0 || knowledge.retriever.documentsNamed(q.text).length > 0 || Object.keys(facts).length > 0;
+      // Only this message counts: an earlier turn's facts do not make an unrelated question about the policy.
+      const mentionsPolicy =
+        extraction.topics.length > 0 ||
+        answeredPending ||
+        references.length > 0 ||
+        knowledge.retriever.documentsNamed(q.text).length > 0 ||
+        Object.keys(extraction.facts).length > 0 ||
+        (extraction.asksAmount && session.topics.length > 0);
 
       const base = {
         asOf,
@@ -323,6 +330,21 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           (newFacts && session.topics.length > 0) ||
           ((extraction.aboutOwnCompany || Object.keys(session.facts).length > 0) && (extraction.asksAmount || (newFacts && !extraction.isQuestion))));
       const generalAmountQuestion = topics.length === 0 && references.length === 0 && extraction.aboutOwnCompany && extraction.asksAmount && /补贴|补助|奖励|奖补|钱/.test(q.factText);
+
+      // A statement of facts with nothing asked yet ("我们是省级专精特新"): confirm what was understood and
+      // say what can be worked out from here, rather than quoting a loosely matching clause.
+      if (newFacts && !extraction.isQuestion && topics.length === 0 && references.length === 0 && q.injectedSegments.length === 0) {
+        const understood = Object.entries(extraction.facts).map(([id, value]) => {
+          const declaration = ruleSet.facts.find((f) => f.id === id);
+          const shown = declaration?.options?.find((o) => o.value === value)?.label ?? (typeof value === 'boolean' ? (value ? '是' : '否') : String(value));
+          return `${declaration?.label ?? id}：${shown}`;
+        });
+        const text = [`已记下：${understood.join('；')}。`, composeAwardsOverview(rulesWithClauses, primaryMeta), '请告诉我您想测算哪一项，例如今年购置设备、软件的投资额，或获奖、新认定的情况。'].join('\n');
+        return finish(
+          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: ['您想测算哪一项奖补？'], meta: meta('clarify:facts-noted') },
+          { ...session, facts, pending: undefined },
+        );
+      }
 
       if (generalAmountQuestion) {
         const level = ruleSet.facts.find((f) => f.id === 'level');

@@ -59,7 +59,7 @@ export const OTHER_REGIONS = [
 /** Other policies people confuse with this plan, and requests that are not about policy at all. */
 export const OUT_OF_SCOPE_TOPICS: RegExp[] = [
   /高新技术企业|高企|加计扣除|人才落户|落户|个人所得税|个税|专项附加扣除|社保|公积金|稳岗|新能源汽车|以旧换新|创业担保贷款|营业收入要|认定标准|申报条件是什么样的/,
-  /房价|房贷|月供|买房|天气|气温|下雨|股票|概念股|炒股|比特币|基金净值|彩票|菜谱|做饭|电影|旅游|翻译成|写一(个|段|篇|份)|作文|总结|爬虫|代码|编程/,
+  /房价|房贷|月供|买房|天气|气温|下雨|股票|股市|股价|概念股|炒股|比特币|基金净值|彩票|菜谱|做饭|电影|旅游|翻译成|写一(个|段|篇|份)|作文|总结|爬虫|代码|编程/,
   /系统提示|提示词|prompt|原样输出|你的设定|骗取|套取|造假|伪造|虚报|批准给我/i,
   /\b(weather|javascript|python|function|code|stock|bitcoin|recipe|poem)\b/i,
 ];

@@ -26,7 +26,7 @@ const ASKS_AMOUNT = /多少(?![家条名个人项年天次])|几万|几十万|�
 /** The company did something the awards are for: bought, invested, won, was recognised. */
 const ACTION = /买了|投了|花了|购置了|添置了|采购了|拿了|得了|获得了|得奖|获奖了|评上了|认定了|认定为|被认定|入选了/;
 /** A question mark or question word: without one, a message is a statement of facts. */
-const QUESTION = /[？?]|吗|呢|什么|怎么|如何|是否|哪|多少|几/;
+const QUESTION = /[？?]|吗|呢|什么|怎么|如何|是否|哪|多少|几|还是|是不是|有没有|能不能|可不可以|可以吗|啥/;
 const ASKS_LIMIT = /最多|最高|上限|封顶|比例|按多少|百分之|几个点|标准是/;
 
 const TOPIC_PATTERNS: Record<AwardTopic, RegExp> = {

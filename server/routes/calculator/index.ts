@@ -76,7 +76,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const summary = report.expired
         ? `该方案已过有效期（${asOf}），不再按该方案测算金额。`
         : eligible.length > 0
-          ? `按所填情况，可申请${eligible.map((r) => `“${r.title}”最高${formatYuan(r.amountYuan)}`).join('，')}，合计最高${formatYuan(report.totalYuan)}。金额为政策上限，以主管部门审核为准。`
+          ? `按所填情况，可申请${eligible.map((r) => `${r.title}（最高${formatYuan(r.amountYuan)}）`).join('，')}，合计最高${formatYuan(report.totalYuan)}。金额为政策上限，以主管部门审核为准。`
           : report.followUpQuestions.length > 0
             ? `还需要了解：${report.followUpQuestions.map((q) => q.label).join('、')}。`
             : '按所填情况，暂不符合本方案可测算奖补的条件。';
