@@ -159,6 +159,19 @@ describe('conversations', () => {
     expect(second.calculations[0]!.amountYuan).toBe(500_000);
   });
 
+  it('takes a bare yes or no after a calculation as the answer to the assumption it invited correcting', async () => {
+    const first = await ask('我们是省级专精特新，买了500万设备，能补多少', { sessionId: 'assumption' });
+    expect(first.answer).toContain('如已获得，请告诉我');
+    const yes = await ask('是的，拿过', { sessionId: 'assumption' });
+    expect(yes.kind).toBe('calculation');
+    expect(yes.calculations[0]).toMatchObject({ eligible: false, amountYuan: 0 });
+    const no = await ask('没有', { sessionId: 'assumption-2' });
+    expect(no.kind).not.toBe('calculation');
+    await ask('我们是省级专精特新，买了500万设备，能补多少', { sessionId: 'assumption-3' });
+    const denied = await ask('没拿过', { sessionId: 'assumption-3' });
+    expect(denied.calculations[0]).toMatchObject({ eligible: true, amountYuan: 500_000 });
+  });
+
   it('recomputes when a fact is corrected: 不对，是800万', async () => {
     await ask('我们是小巨人', { sessionId: 'correction' });
     await ask('上个月买了600万的设备', { sessionId: 'correction' });

@@ -362,11 +362,13 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       if (wantsCalculation) {
         const focused = [...new Set(topics.flatMap((t) => rulesForTopic(t, facts)))];
         const defaultsAssumed: string[] = [];
+        const defaultedFacts: string[] = [];
         const withDefaults: Facts = { ...facts };
         for (const d of DEFAULTS) {
           if (withDefaults[d.factId] === undefined && focused.some((rule) => factsUsedBy(rule).has(d.factId))) {
             withDefaults[d.factId] = d.value;
             defaultsAssumed.push(d.assumption);
+            defaultedFacts.push(d.factId);
           }
         }
         const report: CalculationReport = evaluateRules(ruleSet, withDefaults, { asOf });
@@ -411,7 +413,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             totalYuan: report.expired ? 0 : results.reduce((sum, r) => sum + (r.eligible ? r.amountYuan : 0), 0),
             meta: meta(report.expired ? 'calculation:expired' : 'calculation', citedClauses.map((c) => c.id)),
           },
-          { ...session, facts, pending: undefined, topics },
+          // The answer ends by inviting a correction of the last assumption ("如已获得，请告诉我"): a bare 是的 / 没有
+          // next answers it.
+          { ...session, facts, pending: report.expired ? undefined : defaultedFacts.at(-1), topics },
         );
       }
 
