@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KnowledgeError } from './errors.js';
 import { buildBm25, loadBm25, type Bm25Data, type Bm25Index } from './index/bm25.js';
-import { createLocalEmbedder, type Embedder } from './index/embedder.js';
+import { corpusIdf, createLocalEmbedder, type Embedder } from './index/embedder.js';
 import { loadLexicon, type Lexicon } from './index/lexicon.js';
 import { createRetriever, type Retriever, type RetrieverParts } from './index/retriever.js';
 import { createTokenizer, type Tokenizer } from './index/tokenize.js';
@@ -114,9 +114,9 @@ function readBm25(file: string): Bm25Data {
 export async function indexClauses(
   clauses: Clause[],
   documents: Map<string, DocumentMeta>,
-  tools: { tokenizer: Tokenizer; embedder: Embedder },
+  tools: { tokenizer: Tokenizer; embedder: Embedder | ((bm25: Bm25Index) => Embedder) },
   onProgress?: OpenKnowledgeOptions['onProgress'],
-): Promise<{ bm25: Bm25Index; vectors: VectorIndex }> {
+): Promise<{ bm25: Bm25Index; vectors: VectorIndex; embedder: Embedder }> {
   const texts = clauses.map((c) => indexableText(c, documents.get(c.docId)));
   const bm25 = buildBm25(
     (function* () {
@@ -126,15 +126,17 @@ export async function indexClauses(
       }
     })(),
   );
+  // The local embedder weighs words by the IDF of these very clauses, so it is made once BM25 exists.
+  const embedder = typeof tools.embedder === 'function' ? tools.embedder(bm25) : tools.embedder;
   const vectorsList: Float32Array[] = [];
   const batch = 256;
   for (let i = 0; i < texts.length; i += batch) {
     onProgress?.({ phase: 'embed', done: i, total: texts.length });
-    vectorsList.push(...(await tools.embedder.embed(texts.slice(i, i + batch))));
+    vectorsList.push(...(await embedder.embed(texts.slice(i, i + batch))));
   }
   onProgress?.({ phase: 'vectors', done: 0, total: texts.length });
-  const vectors = buildVectorIndex(vectorsList, tools.embedder.dimensions);
-  return { bm25, vectors };
+  const vectors = buildVectorIndex(vectorsList, embedder.dimensions);
+  return { bm25, vectors, embedder };
 }
 
 /**
@@ -147,9 +149,11 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   const distDir = options.distDir ?? DEFAULT_DIST_DIR;
   const lexicon: Lexicon = loadLexicon(path.join(sourcesDir, 'lexicon.yaml'));
   const tokenizer = createTokenizer(lexicon);
-  const embedder = options.embedder ?? createLocalEmbedder({ tokenizer, lexicon });
+  const embedderFor = (bm25: Bm25Index): Embedder => options.embedder ?? createLocalEmbedder({ tokenizer, lexicon, idf: corpusIdf(bm25) });
+  // The id only (it enters the inputs hash); the real local embedder needs the built BM25 index.
+  const embedderId = options.embedder?.id ?? createLocalEmbedder({ tokenizer, lexicon, idf: () => undefined }).id;
   const log = options.log ?? (() => {});
-  const sources = loadSources(sourcesDir, [`format:${INDEX_FORMAT_VERSION}`, `embedder:${embedder.id}`]);
+  const sources = loadSources(sourcesDir, [`format:${INDEX_FORMAT_VERSION}`, `embedder:${embedderId}`]);
   const rebuild = options.rebuild ?? 'if-stale';
 
   const files = { documents: 'documents.json', bm25: 'bm25.bin', vectors: 'vectors.hnsw' };
@@ -194,13 +198,14 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     };
     const clauses = stored.documents.flatMap((d) => d.clauses);
     const metas = new Map(stored.documents.map((d) => [d.meta.id, d.meta]));
-    const { bm25, vectors } = await indexClauses(clauses, metas, { tokenizer, embedder }, options.onProgress);
+    const { bm25, vectors, embedder } = await indexClauses(clauses, metas, { tokenizer, embedder: embedderFor }, options.onProgress);
     options.onProgress?.({ phase: 'write', done: 0, total: 1 });
     persist(distDir, files, stored, bm25, vectors, sources.inputsHash, embedder);
     loaded = { stored, bm25, vectors };
   }
 
   const { stored, bm25, vectors } = loaded;
+  const embedder = embedderFor(bm25);
   const clauses = stored.documents.flatMap((d) => d.clauses);
   const aliases = new Map(stored.aliases);
   const parts: RetrieverParts = { documents: stored.documents, clauses, bm25, vectors, embedder, tokenizer, aliases, primaryDocId: stored.primaryDocId };

@@ -26,6 +26,8 @@ export interface Bm25Index {
   readonly size: number;
   /** True when any indexed document contains the term. */
   has(term: string): boolean;
+  /** In how many documents the term occurs. */
+  documentFrequency(term: string): number;
   search(query: WeightedTerm[], k: number, accept?: (doc: number) => boolean): ScoredDoc[];
   data(): Bm25Data;
 }
@@ -91,6 +93,10 @@ export function loadBm25(data: Bm25Data): Bm25Index {
     size: n,
     data: () => data,
     has: (term) => termIndex.has(term),
+    documentFrequency(term) {
+      const t = termIndex.get(term);
+      return t === undefined ? 0 : data.postingsStart[t + 1]! - data.postingsStart[t]!;
+    },
     search(query, k, accept) {
       touched.length = 0;
       for (const { term, weight } of query) {

@@ -1,5 +1,4 @@
 import { idf } from '@node-rs/jieba/dict.js';
-import { OpenAIEmbeddings } from '@langchain/openai';
 import { KnowledgeError } from '../errors.js';
 import type { Lexicon } from './lexicon.js';
 import type { Tokenizer } from './tokenize.js';
@@ -43,25 +42,38 @@ export interface LocalEmbedderOptions {
   tokenizer: Tokenizer;
   lexicon: Lexicon;
   dimensions?: number;
+  /**
+   * How informative a word is. The knowledge base passes the IDF of its own clauses; without it the
+   * segmenter's general-Chinese table is used (35 MB of heap for 270,000 words).
+   */
+  idf?: (word: string) => number | undefined;
+}
+
+/** IDF of the indexed clauses themselves, for the local embedder. */
+export function corpusIdf(documents: { size: number; documentFrequency(term: string): number }): (word: string) => number | undefined {
+  return (word) => {
+    const df = documents.documentFrequency(word);
+    return df === 0 ? undefined : Math.log(1 + (documents.size - df + 0.5) / (df + 0.5)) * 3;
+  };
 }
 
 /**
- * The embedded default: a bag-of-concepts vector, feature-hashed. Words are weighted by their general
- * IDF (so 创客 outweighs 企业), and every synonym group a text touches adds one shared concept feature,
+ * The embedded default: a bag-of-concepts vector, feature-hashed. Words are weighted by their IDF
+ * (so 创客 outweighs 企业), and every synonym group a text touches adds one shared concept feature,
  * so 补贴 and 奖励, or 小巨人 and 国家级专精特新, land near each other. Runs locally, downloads nothing, and
  * gives the same vector for the same text on every machine.
  */
 export function createLocalEmbedder(options: LocalEmbedderOptions): Embedder {
   const dimensions = options.dimensions ?? 1024;
-  const idfTable = loadGeneralIdf();
-  const unknownWordIdf = 11; // domain words missing from a general table are rare, hence informative
+  const idfOf = options.idf ?? ((word: string) => loadGeneralIdf().get(word));
+  const unknownWordIdf = 11; // words missing from the table are rare, hence informative
   const groups = options.lexicon.synonyms.map((g) => g.map((v) => normaliseInput(v)));
   const vectorOf = (text: string): Float32Array => {
     const normalised = normaliseInput(text);
     const counts = new Map<string, number>();
     for (const word of options.tokenizer.words(normalised)) counts.set(word, (counts.get(word) ?? 0) + 1);
     const weights = new Map<string, number>();
-    for (const [word, count] of counts) weights.set(word, (1 + Math.log(count)) * (idfTable.get(word) ?? unknownWordIdf));
+    for (const [word, count] of counts) weights.set(word, (1 + Math.log(count)) * (idfOf(word) ?? unknownWordIdf));
     groups.forEach((group, i) => {
       const hits = group.filter((variant) => normalised.includes(variant)).length;
       if (hits > 0) weights.set(`@synonym-group-${i}`, 10 * (1 + Math.log(hits)));
@@ -79,7 +91,7 @@ export function createLocalEmbedder(options: LocalEmbedderOptions): Embedder {
     return vector;
   };
   return {
-    id: `local-concepts-v2-${dimensions}`,
+    id: `local-concepts-v3-${dimensions}${options.idf ? '-corpus-idf' : ''}`,
     dimensions,
     fusionWeight: 0.3,
     embed: async (texts) => texts.map(vectorOf),
@@ -101,14 +113,18 @@ export interface OpenAiEmbedderOptions {
  * through LangChain's client.
  */
 export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
-  const client = new OpenAIEmbeddings({
-    model: options.model,
-    apiKey: options.apiKey ?? 'not-needed',
-    batchSize: options.batchSize ?? 64,
-    timeout: options.timeoutMs ?? 30_000,
-    maxRetries: 2,
-    configuration: { baseURL: options.baseURL },
-  });
+  // Loaded on first use: LangChain's client costs tens of MB and the embedded default never needs it.
+  const client = import('@langchain/openai').then(
+    ({ OpenAIEmbeddings }) =>
+      new OpenAIEmbeddings({
+        model: options.model,
+        apiKey: options.apiKey ?? 'not-needed',
+        batchSize: options.batchSize ?? 64,
+        timeout: options.timeoutMs ?? 30_000,
+        maxRetries: 2,
+        configuration: { baseURL: options.baseURL },
+      }),
+  );
   return {
     id: `openai-compatible:${options.baseURL}:${options.model}:${options.dimensions}`,
     dimensions: options.dimensions,
@@ -116,7 +132,7 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
     async embed(texts) {
       let vectors: number[][];
       try {
-        vectors = await client.embedDocuments(texts);
+        vectors = await (await client).embedDocuments(texts);
       } catch (error) {
         throw new KnowledgeError('embedder_failed', `embeddings endpoint ${options.baseURL} failed: ${(error as Error).message}`);
       }

@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
 import { createAdvisor, type Advisor, type AskInput, type AdvisorAnswer } from '../answering/advisor.js';
-import { createModelComposer } from '../answering/model-composer.js';
 import { maskPersonalData } from '../logging/mask.js';
 import { createMemorySessionStore, type SessionStore } from '../sessions/session-store.js';
 
@@ -30,7 +29,8 @@ export default fp<AdvisorPluginOptions>(
     }
     sessions ??= createMemorySessionStore({ max: config.sessions.max, ttlMs: config.sessions.ttlMs });
     const ruleSet = app.ruleSets.find((rs) => rs.docId === app.knowledge.primaryDocId) ?? app.ruleSets[0]!;
-    const composer = config.llm ? createModelComposer({ ...config.llm, ruleSet }) : undefined;
+    // The model client is loaded only when a model is configured; the embedded default never needs it.
+    const composer = config.llm ? (await import('../answering/model-composer.js')).createModelComposer({ ...config.llm, ruleSet }) : undefined;
     const advisor = createAdvisor({
       knowledge: app.knowledge,
       ruleSets: app.ruleSets,
