@@ -114,14 +114,40 @@ export function loadBm25(data: Bm25Data): Bm25Index {
           scores[doc]! += weight * idf * ((tf * (k1 + 1)) / norm);
         }
       }
-      const results: ScoredDoc[] = [];
+      // Keep the best k in a small min-heap: sorting every touched document costs more than scoring them
+      // once a large corpus makes common bigrams touch most of it.
+      const heap: ScoredDoc[] = [];
+      const worse = (a: ScoredDoc, b: ScoredDoc) => a.score < b.score || (a.score === b.score && a.doc > b.doc);
       for (const doc of touched) {
         const score = scores[doc]!;
         scores[doc] = 0;
-        if (score > 0 && (!accept || accept(doc))) results.push({ doc, score });
+        if (score <= 0) continue;
+        if (heap.length === k && !worse(heap[0]!, { doc, score })) continue;
+        if (accept && !accept(doc)) continue;
+        const item = { doc, score };
+        if (heap.length < k) {
+          heap.push(item);
+          for (let i = heap.length - 1; i > 0; ) {
+            const parent = (i - 1) >> 1;
+            if (!worse(heap[i]!, heap[parent]!)) break;
+            [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+            i = parent;
+          }
+        } else {
+          heap[0] = item;
+          for (let i = 0; ; ) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let smallest = i;
+            if (left < heap.length && worse(heap[left]!, heap[smallest]!)) smallest = left;
+            if (right < heap.length && worse(heap[right]!, heap[smallest]!)) smallest = right;
+            if (smallest === i) break;
+            [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+            i = smallest;
+          }
+        }
       }
-      results.sort((x, y) => y.score - x.score || x.doc - y.doc);
-      return results.slice(0, k);
+      return heap.sort((x, y) => y.score - x.score || x.doc - y.doc);
     },
   };
 }

@@ -120,6 +120,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
       const k = options.k ?? topK;
       const named = documentsNamed(query);
       const docFilter = options.docIds ? new Set(options.docIds) : named.length > 0 ? new Set(named.slice(0, 1)) : undefined;
+      const filtered = docFilter !== undefined || options.jurisdictions !== undefined || options.validOn !== undefined;
       const accept = (doc: number): boolean => {
         const clause = clauses[doc]!;
         if (docFilter && !docFilter.has(clause.docId)) return false;
@@ -154,7 +155,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         const name = aliasList.filter((a) => a.docId === named[0] && key.includes(a.name)).sort((a, b) => b.name.length - a.name.length)[0];
         if (name) searchText = key.replace(name.name, ' ');
       }
-      const lexical = bm25.search(tokenizer.queryTerms(searchText), CANDIDATES, accept);
+      const lexical = bm25.search(tokenizer.queryTerms(searchText), CANDIDATES, filtered ? accept : undefined);
       lexical.forEach(({ doc }, rank) => {
         const hit = hitFor(doc);
         hit.matchedBy.bm25Rank = rank + 1;
@@ -162,7 +163,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
       });
       if (vectors && embedder && vectors.size > 0) {
         const [vector] = await embedder.embed([searchText]);
-        vectors.search(vector!, CANDIDATES, accept).forEach(({ doc }, rank) => {
+        vectors.search(vector!, CANDIDATES, filtered ? accept : undefined).forEach(({ doc }, rank) => {
           const hit = hitFor(doc);
           hit.matchedBy.vectorRank = rank + 1;
           hit.score += fusion.vectorWeight / (fusion.k + rank + 1);
