@@ -52,7 +52,10 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     return [...words(normalised), ...bigrams(normalised)];
   };
 
-  const groups = lexicon.synonyms.map((group) => group.map((variant) => normaliseInput(variant)));
+  // Each variant's terms are worked out once, not on every query that touches its group.
+  const groups = lexicon.synonyms.map((group) =>
+    group.map((variant) => normaliseInput(variant)).map((variant) => ({ variant, terms: terms(variant) })),
+  );
 
   return {
     words,
@@ -63,10 +66,10 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       const add = (term: string, weight: number) => weights.set(term, Math.max(weights.get(term) ?? 0, weight));
       for (const term of terms(normalised)) add(term, 1);
       for (const group of groups) {
-        if (!group.some((variant) => normalised.includes(variant))) continue;
-        for (const variant of group) {
+        if (!group.some(({ variant }) => normalised.includes(variant))) continue;
+        for (const { variant, terms: variantTerms } of group) {
           if (normalised.includes(variant)) continue;
-          for (const term of terms(variant)) add(term, SYNONYM_WEIGHT);
+          for (const term of variantTerms) add(term, SYNONYM_WEIGHT);
         }
       }
       return [...weights].map(([term, weight]) => ({ term, weight }));

@@ -28,8 +28,12 @@ export function readVectorIndex(file: string, dimensions: number): VectorIndex {
   return wrap(index);
 }
 
+/** Below this many vectors an exact scan is both faster than the HNSW call and exact. */
+const EXACT_SCAN_LIMIT = 4096;
+
 function wrap(index: InstanceType<typeof HierarchicalNSW>): VectorIndex {
   const size = index.getCurrentCount();
+  if (size > 0 && size <= EXACT_SCAN_LIMIT) return exactScan(index, size);
   return {
     size,
     search(vector, k, accept) {
@@ -38,6 +42,32 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>): VectorIndex {
       index.setEf(Math.max(64, n * 2));
       const result = accept ? index.searchKnn(Array.from(vector), n, accept) : index.searchKnn(Array.from(vector), n);
       return result.neighbors.map((doc, i) => ({ doc, similarity: 1 - result.distances[i]! }));
+    },
+    write: (file) => index.writeIndexSync(file),
+  };
+}
+
+/** Exact cosine search over all points held in one flat array (the stored points are unit vectors). */
+function exactScan(index: InstanceType<typeof HierarchicalNSW>, size: number): VectorIndex {
+  const dimensions = index.getNumDimensions();
+  const matrix = new Float32Array(size * dimensions);
+  for (let label = 0; label < size; label++) matrix.set(index.getPoint(label), label * dimensions);
+  return {
+    size,
+    search(vector, k, accept) {
+      let norm = 0;
+      for (let d = 0; d < dimensions; d++) norm += vector[d]! * vector[d]!;
+      norm = Math.sqrt(norm) || 1;
+      const hits: VectorHit[] = [];
+      for (let doc = 0; doc < size; doc++) {
+        if (accept && !accept(doc)) continue;
+        let dot = 0;
+        const offset = doc * dimensions;
+        for (let d = 0; d < dimensions; d++) dot += matrix[offset + d]! * vector[d]!;
+        hits.push({ doc, similarity: dot / norm });
+      }
+      hits.sort((a, b) => b.similarity - a.similarity || a.doc - b.doc);
+      return hits.slice(0, k);
     },
     write: (file) => index.writeIndexSync(file),
   };

@@ -7,12 +7,23 @@ const traditionalToSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 // conversion alone is no evidence of Traditional text, and converting them would damage Simplified text.
 const AMBIGUOUS = new Set('著乾於夥瞭麽餘甚閒');
 
+// Whether a single character converts to something else, remembered: converting a whole text with
+// OpenCC only to learn that it was Simplified already costs more than everything else in normalising it.
+const convertsAlone = new Map<string, boolean>();
+
+function isTraditionalOnly(ch: string): boolean {
+  if (ch.charCodeAt(0) < 0x3400 || AMBIGUOUS.has(ch)) return false;
+  let known = convertsAlone.get(ch);
+  if (known === undefined) {
+    known = traditionalToSimplified(ch) !== ch;
+    convertsAlone.set(ch, known);
+  }
+  return known;
+}
+
 /** True when the text has a character that exists only in Traditional writing. */
 export function hasTraditionalCharacters(text: string): boolean {
-  const converted = traditionalToSimplified(text);
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] !== converted[i] && !AMBIGUOUS.has(text[i]!)) return true;
-  }
+  for (const ch of text) if (isTraditionalOnly(ch)) return true;
   return false;
 }
 
@@ -48,8 +59,6 @@ const ASCII_TO_CHINESE_PUNCTUATION: Record<string, string> = {
 export function normaliseChineseText(text: string): string {
   let out = toHalfWidth(text).replace(/[\t ]+/g, ' ');
   const hasChinese = containsCjk(out);
-  const touchesChinese = new RegExp(`[${CJK_OR_CLOSING}（“]`);
-  const precedesChinese = new RegExp(`[${CJK}“（〔]`);
   let result = '';
   for (let i = 0; i < out.length; i++) {
     const ch = out[i]!;
@@ -71,13 +80,27 @@ export function normaliseChineseText(text: string): string {
   return out.replace(/ *([，。：；？！（）、]) */g, '$1').trim();
 }
 
+const CJK_CHARACTER = new RegExp(`[${CJK}]`);
+const touchesChinese = new RegExp(`[${CJK_OR_CLOSING}（“]`);
+const precedesChinese = new RegExp(`[${CJK}“（〔]`);
+
 function containsCjk(text: string): boolean {
-  return new RegExp(`[${CJK}]`).test(text);
+  return CJK_CHARACTER.test(text);
 }
+
+const recentlyNormalised = new Map<string, string>();
 
 /** Traditional → Simplified, then the canonical form: what every incoming question and source line goes through. */
 export function normaliseInput(text: string): string {
-  return normaliseChineseText(toSimplified(text));
+  // One answer normalises the same short texts several times (question, search terms, embedder).
+  const cached = recentlyNormalised.get(text);
+  if (cached !== undefined) return cached;
+  const normalised = normaliseChineseText(toSimplified(text));
+  if (text.length <= 400) {
+    if (recentlyNormalised.size >= 2048) recentlyNormalised.delete(recentlyNormalised.keys().next().value!);
+    recentlyNormalised.set(text, normalised);
+  }
+  return normalised;
 }
 
 /**

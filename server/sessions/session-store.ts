@@ -29,17 +29,22 @@ export function emptySession(): Session {
   return { facts: {}, topics: [], turns: 0 };
 }
 
+function copySession(session: Session): Session {
+  return { ...session, facts: { ...session.facts }, topics: [...session.topics] };
+}
+
 /** In-memory sessions, bounded by count (least recently used go first) and idle time. */
 export function createMemorySessionStore(options: { max: number; ttlMs: number }): SessionStore {
   const cache = new LRUCache<string, Session>({ max: options.max, ttl: options.ttlMs, updateAgeOnGet: true });
   return {
     kind: 'memory',
+    // Sessions are small plain data; copying their two containers keeps callers from mutating the store.
     get: async (id) => {
       const session = cache.get(id);
-      return session ? structuredClone(session) : undefined;
+      return session ? copySession(session) : undefined;
     },
     set: async (id, session) => {
-      cache.set(id, structuredClone(session));
+      cache.set(id, copySession(session));
     },
     delete: async (id) => {
       cache.delete(id);
