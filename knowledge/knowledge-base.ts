@@ -130,7 +130,8 @@ export async function indexClauses(
   const embedder = typeof tools.embedder === 'function' ? tools.embedder(bm25) : tools.embedder;
   const vectorsList: Float32Array[] = [];
   const batch = 256;
-  for (let i = 0; i < texts.length; i += batch) {
+  const embedAll = embedder.maxClauses === undefined || texts.length <= embedder.maxClauses;
+  for (let i = 0; embedAll && i < texts.length; i += batch) {
     onProgress?.({ phase: 'embed', done: i, total: texts.length });
     vectorsList.push(...(await embedder.embed(texts.slice(i, i + batch))));
   }
