@@ -75,7 +75,8 @@ export function indexableText(clause: Clause, meta?: DocumentMeta): string {
   return [meta?.shortTitle ?? '', clause.label, clause.aliases.join(' '), clause.path.join(' '), clause.heading, clause.heading, clause.text].join('\n');
 }
 
-function writeBm25(file: string, data: Bm25Data): void {
+/** Writes BM25 data in the index's on-disk layout (bm25.bin); benchmarks use it to measure the same files. */
+export function writeBm25(file: string, data: Bm25Data): void {
   const header = Buffer.from(JSON.stringify({ k1: data.k1, b: data.b, terms: data.terms, counts: [data.postingsStart.length, data.postingsDoc.length, data.docLength.length] }));
   const lengths = Buffer.alloc(4);
   lengths.writeUInt32LE(header.length);

@@ -6,8 +6,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SOURCES_DIR, indexClauses } from '../../knowledge/knowledge-base.js';
-import type { Bm25Data } from '../../knowledge/index/bm25.js';
+import { DEFAULT_SOURCES_DIR, indexClauses, writeBm25 } from '../../knowledge/knowledge-base.js';
 import { corpusIdf, createLocalEmbedder } from '../../knowledge/index/embedder.js';
 import { loadLexicon } from '../../knowledge/index/lexicon.js';
 import { createRetriever, type Retriever } from '../../knowledge/index/retriever.js';
@@ -26,18 +25,6 @@ export interface AdvisorBuild {
   indexBytes: number;
   dir: string;
   dispose(): void;
-}
-
-/**
- * The product's bm25.bin layout (knowledge-base.ts keeps its writer private): u32 header length, JSON
- * header, then the typed arrays back to back.
- */
-function bm25Bytes(data: Bm25Data): Buffer {
-  const header = Buffer.from(JSON.stringify({ k1: data.k1, b: data.b, terms: data.terms, counts: [data.postingsStart.length, data.postingsDoc.length, data.docLength.length] }));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  const arrays = [data.postingsStart, data.postingsDoc, data.docLength, data.postingsTf].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  return Buffer.concat([length, header, ...arrays]);
 }
 
 export async function buildAdvisorIndex(
@@ -74,7 +61,7 @@ export async function buildAdvisorIndex(
   const aliases = options.aliases ?? new Map(documents.map((d) => [d.meta.id, [d.meta.title, ...(d.meta.shortTitle ? [d.meta.shortTitle] : [])]]));
   const primaryDocId = options.primaryDocId ?? documents[0]?.meta.id ?? '';
   writeFileSync(files.documents, JSON.stringify({ documents, reports: [], aliases: [...aliases], primaryDocId }));
-  writeFileSync(files.bm25, bm25Bytes(bm25.data()));
+  writeBm25(files.bm25, bm25.data());
   vectors.write(files.vectors);
   enter('write');
   const buildMs = performance.now() - started;
