@@ -54,7 +54,7 @@ export default fp<AdvisorPluginOptions>(
     app.decorate('sessions', sessions);
     app.decorate('answerAndLog', async (input: AskInput & { channel: string }) => {
       const answer = await advisor.ask(input);
-      app.qaLog.recordAsk({
+      await app.qaLog.recordAsk({
         id: answer.answerId!,
         at: Date.now(),
         sessionId: input.sessionId,

@@ -26,7 +26,11 @@ export interface FeedbackRecord {
 
 export interface QaLog {
   readonly file: string;
-  recordAsk(record: AskRecord): void;
+  /**
+   * Stores a record; resolves once it is committed. Records arriving in the same event-loop turn share one
+   * transaction (group commit), so a busy service pays one commit per turn instead of one per answer.
+   */
+  recordAsk(record: AskRecord): Promise<void>;
   /** False when no answer has that id. */
   recordFeedback(feedback: FeedbackRecord): boolean;
   topQuestions(options: { from: number; to: number; limit: number }): { question: string; count: number; lastKind: string }[];
@@ -37,8 +41,8 @@ export interface QaLog {
 }
 
 /**
- * The Q&A log: every question and answer, and feedback beside it, in SQLite (WAL). A record is written
- * before the answer is sent, so whatever a caller received is on disk even if the process is killed.
+ * The Q&A log: every question and answer, and feedback beside it, in SQLite (WAL). Callers send an answer
+ * only after `recordAsk` has resolved, so whatever a caller received is on disk even if the process is killed.
  */
 export function openQaLog(dataDir: string): QaLog {
   mkdirSync(dataDir, { recursive: true });
@@ -90,15 +94,54 @@ export function openQaLog(dataDir: string): QaLog {
     WHERE f.helpful = 0 AND f.at BETWEEN ? AND ? ORDER BY f.at DESC LIMIT ?`);
   const count = db.prepare(`SELECT COUNT(*) AS n FROM asks`);
 
+  type AskRow = Omit<AskRecord, 'sessionId' | 'citations' | 'amountsYuan' | 'injection'> & { sessionId: string | null; citations: string; amounts: string; injection: 0 | 1 };
+  const toRow = (r: AskRecord): AskRow => ({
+    id: r.id,
+    at: r.at,
+    sessionId: r.sessionId ?? null,
+    channel: r.channel,
+    question: r.question,
+    kind: r.kind,
+    intent: r.intent,
+    citations: JSON.stringify(r.citations),
+    amounts: JSON.stringify(r.amountsYuan),
+    latencyMs: r.latencyMs,
+    composer: r.composer,
+    injection: r.injection ? 1 : 0,
+    guardViolations: r.guardViolations,
+  });
+  const insertBatch = db.transaction((rows: AskRow[]) => {
+    for (const row of rows) insertAsk.run(row);
+  });
+  let pending: { row: AskRow; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    try {
+      insertBatch(batch.map((p) => p.row));
+      for (const p of batch) p.resolve();
+    } catch {
+      // The transaction rolled back as a whole: retry one by one so a bad record fails only its own answer.
+      for (const p of batch) {
+        try {
+          insertAsk.run(p.row);
+          p.resolve();
+        } catch (error) {
+          p.reject(error);
+        }
+      }
+    }
+  };
+
   return {
     file,
     recordAsk(r) {
-      insertAsk.run({
-        ...r,
-        sessionId: r.sessionId ?? null,
-        citations: JSON.stringify(r.citations),
-        amounts: JSON.stringify(r.amountsYuan),
-        injection: r.injection ? 1 : 0,
+      const row = toRow(r);
+      return new Promise<void>((resolve, reject) => {
+        // setImmediate runs after every request read in this turn has been answered and queued here.
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ row, resolve, reject });
       });
     },
     recordFeedback(f) {
@@ -110,6 +153,9 @@ export function openQaLog(dataDir: string): QaLog {
     unanswered: ({ from, to, limit }) => unanswered.all(from, to, limit) as { id: string; at: number; question: string; intent: string; channel: string }[],
     unhelpful: ({ from, to, limit }) => unhelpful.all(from, to, limit) as { answerId: string; at: number; question: string; kind: string; comment: string | null }[],
     count: () => (count.get() as { n: number }).n,
-    close: () => db.close(),
+    close: () => {
+      flush();
+      db.close();
+    },
   };
 }
