@@ -47,24 +47,37 @@ function wrap(index: InstanceType<typeof HierarchicalNSW>): VectorIndex {
   };
 }
 
-/** Exact cosine search over all points held in one flat array (the stored points are unit vectors). */
+/**
+ * Exact cosine search over all points (the stored points are unit vectors). The matrix is kept
+ * dimension-major and only the query's non-zero dimensions are visited: the local embedder's vectors
+ * touch a few dozen of 1,024 dimensions, so a query costs a few thousand multiply-adds, not a million.
+ * Per point, the products are summed in the same order as a full dot product, so the scores are the same.
+ */
 function exactScan(index: InstanceType<typeof HierarchicalNSW>, size: number): VectorIndex {
   const dimensions = index.getNumDimensions();
-  const matrix = new Float32Array(size * dimensions);
-  for (let label = 0; label < size; label++) matrix.set(index.getPoint(label), label * dimensions);
+  const byDimension = new Float32Array(size * dimensions);
+  for (let label = 0; label < size; label++) {
+    const point = index.getPoint(label);
+    for (let d = 0; d < dimensions; d++) byDimension[d * size + label] = point[d]!;
+  }
+  const dots = new Float64Array(size);
   return {
     size,
     search(vector, k, accept) {
       let norm = 0;
-      for (let d = 0; d < dimensions; d++) norm += vector[d]! * vector[d]!;
+      dots.fill(0);
+      for (let d = 0; d < dimensions; d++) {
+        const value = vector[d]!;
+        if (value === 0) continue;
+        norm += value * value;
+        const offset = d * size;
+        for (let doc = 0; doc < size; doc++) dots[doc] += byDimension[offset + doc]! * value;
+      }
       norm = Math.sqrt(norm) || 1;
       const hits: VectorHit[] = [];
       for (let doc = 0; doc < size; doc++) {
         if (accept && !accept(doc)) continue;
-        let dot = 0;
-        const offset = doc * dimensions;
-        for (let d = 0; d < dimensions; d++) dot += matrix[offset + d]! * vector[d]!;
-        hits.push({ doc, similarity: dot / norm });
+        hits.push({ doc, similarity: dots[doc]! / norm });
       }
       hits.sort((a, b) => b.similarity - a.similarity || a.doc - b.doc);
       return hits.slice(0, k);
