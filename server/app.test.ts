@@ -221,6 +221,17 @@ describe('health, readiness, docs, metrics and unknown routes', () => {
     expect(text).toMatch(/advisor_asks_total\{kind="smalltalk",channel="api"\} \d+/);
   });
 
+  it('reports the analysis memo: a repeated question is a hit', async () => {
+    const read = async () => {
+      const text = (await app.inject({ url: '/metrics' })).body;
+      return Number(/advisor_analysis_cache\{memo="questions",stat="hits"\} (\d+)/.exec(text)?.[1]);
+    };
+    await ask({ question: '小微企业园有扶持政策吗' });
+    const before = await read();
+    await ask({ question: '小微企业园有扶持政策吗' });
+    expect(await read()).toBe(before + 1);
+  });
+
   it('answers unknown routes with 404 and a code', async () => {
     const response = await app.inject({ url: '/v2/ask' });
     expect(response.statusCode).toBe(404);

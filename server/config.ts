@@ -35,6 +35,7 @@ export const configSchema = z.object({
   EMBEDDINGS_DIMENSIONS: integer(8, 8192).optional(),
 
   SESSION_MAX: integer(1, 10_000_000).default(10_000),
+  ANALYSIS_CACHE_SIZE: integer(0, 1_000_000).default(2000),
   SESSION_TTL_MINUTES: integer(1, 7 * 24 * 60).default(120),
   REDIS_URL: z.url({ message: 'must be a redis:// URL' }).optional(),
 
@@ -59,6 +60,8 @@ export interface AdvisorConfig {
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number };
   embeddings?: { baseURL: string; model: string; apiKey?: string; dimensions: number };
   sessions: { max: number; ttlMs: number; redisUrl?: string };
+  /** Questions kept analysed (normalised, retrieved); 0 turns the memo off. */
+  analysisCacheSize: number;
   rateLimitPerMinute: number;
   corsOrigins: string[];
   trustProxy: boolean;
@@ -102,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { baseURL: c.EMBEDDINGS_BASE_URL, model: c.EMBEDDINGS_MODEL!, apiKey: c.EMBEDDINGS_API_KEY, dimensions: c.EMBEDDINGS_DIMENSIONS! }
       : undefined,
     sessions: { max: c.SESSION_MAX, ttlMs: c.SESSION_TTL_MINUTES * 60_000, redisUrl: c.REDIS_URL },
+    analysisCacheSize: c.ANALYSIS_CACHE_SIZE,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     corsOrigins: c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     trustProxy: c.TRUST_PROXY,

@@ -71,7 +71,7 @@ function exactScan(index: InstanceType<typeof HierarchicalNSW>, size: number): V
         if (value === 0) continue;
         norm += value * value;
         const offset = d * size;
-        for (let doc = 0; doc < size; doc++) dots[doc] += byDimension[offset + doc]! * value;
+        for (let doc = 0; doc < size; doc++) dots[doc]! += byDimension[offset + doc]! * value;
       }
       norm = Math.sqrt(norm) || 1;
       const hits: VectorHit[] = [];

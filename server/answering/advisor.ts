@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
+import type { SearchHit } from '../../knowledge/index/retriever.js';
 import type { Clause } from '../../knowledge/types.js';
 import { evaluateRules, type CalculationReport, type RuleResult } from '../calculator/engine.js';
 import type { Rule, RuleSet } from '../calculator/rules-schema.js';
@@ -13,6 +14,7 @@ import {
   composeOutOfScope,
   composeSmalltalk,
 } from './compose.js';
+import { createMemo, type MemoStats } from './analysis-cache.js';
 import { checkAnswerAmounts, type GuardViolation } from './guard.js';
 import { OTHER_REGIONS, OUT_OF_SCOPE_TOPICS, QUESTION_FILLER, SMALLTALK } from './phrasebook.js';
 import { normaliseQuestion, type NormalisedQuestion } from './question.js';
@@ -74,6 +76,8 @@ export interface Advisor {
   resetSession(sessionId: string): Promise<void>;
   /** The fact a follow-up question asks for, recognised from its text (for callers that keep the history). */
   factAskedBy(text: string): string | undefined;
+  /** Use of the memos of question analysis and retrieval (see `analysisCacheSize`). */
+  cacheStats(): { questions: MemoStats; searches: MemoStats };
 }
 
 export interface AdvisorOptions {
@@ -86,6 +90,23 @@ export interface AdvisorOptions {
   /** Today's date in China (YYYY-MM-DD); injectable for tests. */
   today?: () => string;
   events?: AdvisorEvents;
+  /**
+   * How many questions (and as many searches) to keep analysed: normalised, segmented, checked for
+   * scope and retrieved. Default 2,000; 0 analyses every question afresh.
+   */
+  analysisCacheSize?: number;
+}
+
+/** What the advisor reads from a question's text alone, whatever the conversation: memoised per text. */
+interface QuestionAnalysis {
+  q: NormalisedQuestion;
+  references: Clause[];
+  namesDocument: boolean;
+  smalltalk: boolean;
+  /** Refusal that follows from the text itself (other region or topic, attempts to cheat). */
+  textRefusal: 'other-region' | 'other-topic' | 'refused' | undefined;
+  /** Share of the content words the knowledge base has seen. */
+  coverage: number;
 }
 
 /** Which calculator facts each award topic is decided by; rules are matched to topics through them. */
@@ -168,16 +189,36 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     return words.filter((w) => knowledge.knowsWord(w)).length / words.length;
   };
 
-  const outOfScopeReason = (q: NormalisedQuestion, mentionsPolicy: boolean): 'other-region' | 'other-topic' | 'refused' | undefined => {
+  const textRefusal = (q: NormalisedQuestion): QuestionAnalysis['textRefusal'] => {
     const text = q.text;
     if (/骗取|套取|造假|伪造|虚报|批准给|系统提示|提示词|原样输出|prompt/i.test(text)) return 'refused';
     if (OUT_OF_SCOPE_TOPICS.some((p) => p.test(text))) return 'other-topic';
     if (OTHER_REGIONS.some((region) => text.includes(region)) && !/郑州|河南省实施|河南实施/.test(text.replace(/郑州市?的?(天气|房价)/, ''))) {
       return 'other-region';
     }
-    if (!mentionsPolicy && coverage(q) < 0.4) return 'other-topic';
     return undefined;
   };
+
+  const outOfScopeReason = (analysis: QuestionAnalysis, mentionsPolicy: boolean): QuestionAnalysis['textRefusal'] =>
+    analysis.textRefusal ?? (!mentionsPolicy && analysis.coverage < 0.4 ? 'other-topic' : undefined);
+
+  const cacheSize = options.analysisCacheSize ?? 2000;
+  const questionMemo = createMemo<QuestionAnalysis>(cacheSize);
+  const searchMemo = createMemo<SearchHit[]>(cacheSize);
+  const analyse = (question: string): QuestionAnalysis =>
+    questionMemo.get(question, () => {
+      const q = normaliseQuestion(question);
+      return {
+        q,
+        references: knowledge.retriever.resolveReferences(q.searchText),
+        namesDocument: knowledge.retriever.documentsNamed(q.text).length > 0,
+        smalltalk: isSmalltalk(q.text),
+        textRefusal: textRefusal(q),
+        coverage: coverage(q),
+      };
+    });
+  const search = (text: string, preferClausesWithAmounts: boolean): Promise<SearchHit[]> =>
+    searchMemo.getAsync(`${preferClausesWithAmounts ? 1 : 0}:${text}`, () => knowledge.retriever.search(text, { k: 3, preferClausesWithAmounts }));
 
   async function answerWithModel(draft: AdvisorAnswer, q: NormalisedQuestion, history: string[], facts: Facts): Promise<AdvisorAnswer> {
     const composer = options.composer;
@@ -234,14 +275,17 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       return ruleSet.facts.find((f) => text.includes(f.question))?.id;
     },
 
+    cacheStats: () => ({ questions: questionMemo.stats(), searches: searchMemo.stats() }),
+
     async ask(input) {
       const started = performance.now();
       const asOf = input.asOf ?? today();
-      const q = normaliseQuestion(input.question);
+      const analysis = analyse(input.question);
+      const q = analysis.q;
       const session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
       // A caller that keeps the history itself (chat completions) replays earlier turns for their facts.
       for (const turn of input.history ?? []) {
-        const earlier = extractFacts(normaliseQuestion(turn.question).factText, {
+        const earlier = extractFacts(analyse(turn.question).q.factText, {
           asOf,
           declarations: ruleSet.facts,
           pending: turn.pending,
@@ -263,13 +307,13 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       }
       if (topics.length === 0 && extraction.facts.investmentYuan !== undefined) topics = ['equipment'];
 
-      const references = knowledge.retriever.resolveReferences(q.searchText);
+      const references = analysis.references;
       // Only this message counts: an earlier turn's facts do not make an unrelated question about the policy.
       const mentionsPolicy =
         extraction.topics.length > 0 ||
         answeredPending ||
         references.length > 0 ||
-        knowledge.retriever.documentsNamed(q.text).length > 0 ||
+        analysis.namesDocument ||
         Object.keys(extraction.facts).length > 0 ||
         (extraction.asksAmount && session.topics.length > 0);
 
@@ -299,13 +343,13 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       };
 
       // Smalltalk and out of scope: no amounts, no clause.
-      if (isSmalltalk(q.text) && topics.length === 0) {
+      if (analysis.smalltalk && topics.length === 0) {
         return finish(
           { ...base, kind: 'smalltalk', answer: composeSmalltalk(q.text, hotline, primaryTitle), citations: [], calculations: [], meta: meta('smalltalk') },
           { ...session, pending: undefined },
         );
       }
-      const refusal = outOfScopeReason(q, mentionsPolicy);
+      const refusal = outOfScopeReason(analysis, mentionsPolicy);
       const injectionOnly = q.factText.trim() === '' && q.injectedSegments.length > 0;
       if (refusal || (injectionOnly && !/[\u4e00-\u9fff]{2}/.test(q.searchText + q.text))) {
         return finish(
@@ -422,7 +466,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       // Look-ups: the clauses named or found, quoted in full.
       // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
       const searchText = injectionOnly ? q.text : q.searchText;
-      const hits = await knowledge.retriever.search(searchText, { k: 3, preferClausesWithAmounts: (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText) });
+      const hits = await search(searchText, (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText));
       const referenced = hits.filter((h) => h.matchedBy.reference);
       const chosen = referenced.length > 0 ? referenced.map((h) => h.clause) : hits.slice(0, 1).map((h) => h.clause);
       if (chosen.length === 0) {

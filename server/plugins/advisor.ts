@@ -39,6 +39,7 @@ export default fp<AdvisorPluginOptions>(
       composer,
       modelTimeoutMs: config.llm?.timeoutMs,
       today: options.today,
+      analysisCacheSize: config.analysisCacheSize,
       events: {
         onModelFailure: (reason) => {
           app.metrics.modelFailures.inc({ reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error' });
@@ -51,6 +52,7 @@ export default fp<AdvisorPluginOptions>(
       },
     });
     app.decorate('advisor', advisor);
+    app.metrics.observe('analysisCache', () => advisor.cacheStats());
     app.decorate('sessions', sessions);
     app.decorate('answerAndLog', async (input: AskInput & { channel: string }) => {
       const answer = await advisor.ask(input);

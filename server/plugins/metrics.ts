@@ -1,6 +1,7 @@
 import type {} from '@fastify/swagger';
 import fp from 'fastify-plugin';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MemoStats } from '../answering/analysis-cache.js';
 
 export interface AdvisorMetrics {
   registry: Registry;
@@ -9,6 +10,8 @@ export interface AdvisorMetrics {
   modelFailures: Counter<'reason'>;
   guardViolations: Counter;
   injections: Counter;
+  /** Reports the advisor's analysis memos at each scrape (hits, misses, size by memo). */
+  observe(what: 'analysisCache', read: () => Record<string, MemoStats>): void;
 }
 
 declare module 'fastify' {
@@ -35,6 +38,19 @@ export default fp(
       modelFailures: new Counter({ name: 'advisor_model_failures_total', help: 'Model calls that failed; the embedded answer was sent', labelNames: ['reason'], registers: [registry] }),
       guardViolations: new Counter({ name: 'advisor_guard_violations_total', help: 'Model answers rejected for stating an amount from nowhere', registers: [registry] }),
       injections: new Counter({ name: 'advisor_prompt_injections_total', help: 'Questions with prompt-injection text set aside', registers: [registry] }),
+      observe(_what, read) {
+        new Gauge({
+          name: 'advisor_analysis_cache',
+          help: 'Question-analysis and retrieval memos: hits and misses since start, entries held',
+          labelNames: ['memo', 'stat'],
+          registers: [registry],
+          collect() {
+            for (const [memo, stats] of Object.entries(read())) {
+              for (const [stat, value] of Object.entries(stats)) this.set({ memo, stat }, value);
+            }
+          },
+        });
+      },
     };
     app.decorate('metrics', metrics);
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
