@@ -415,7 +415,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             defaultedFacts.push(d.factId);
           }
         }
-        const report: CalculationReport = evaluateRules(ruleSet, withDefaults, { asOf });
+        const report: CalculationReport = evaluateRules(ruleSet, withDefaults, { asOf, ruleIds: focused.map((r) => r.id) });
         const focusedIds = new Set(focused.map((r) => r.id));
         const results = report.results.filter((r) => focusedIds.has(r.ruleId));
         const missing = report.followUpQuestions.filter((fq) => fq.ruleIds.some((id) => focusedIds.has(id)));

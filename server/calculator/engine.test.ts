@@ -412,6 +412,23 @@ describe('properties', () => {
     );
   });
 
+  it('evaluating some rules gives each the same result as evaluating all, exclusivity included', () => {
+    const ruleIds = plan.rules.map((r) => r.id);
+    fc.assert(
+      fc.property(anyFacts, anyDate, fc.subarray(ruleIds, { minLength: 1 }), (facts, asOf, some) => {
+        const full = evaluateRules(plan, facts, { asOf });
+        const partial = evaluateRules(plan, facts, { asOf, ruleIds: some });
+        for (const id of some) expect(partial.results.find((r) => r.ruleId === id)).toEqual(full.results.find((r) => r.ruleId === id));
+        expect(partial.expired).toBe(full.expired);
+        expect(partial.notes).toEqual(full.notes);
+        const asked = (report: typeof full) =>
+          report.followUpQuestions.filter((q) => q.ruleIds.some((id) => some.includes(id))).map((q) => ({ ...q, ruleIds: q.ruleIds.filter((id) => some.includes(id)) }));
+        expect(asked(partial)).toEqual(asked(full));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the equipment subsidy never exceeds 2,000,000 nor 10% of the investment', () => {
     fc.assert(
       fc.property(money, (investment) => {

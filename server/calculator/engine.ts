@@ -84,6 +84,11 @@ export interface CalculationReport {
 export interface EvaluateOptions {
   /** Evaluation date, YYYY-MM-DD (China time). */
   asOf: string;
+  /**
+   * Only these rules, plus the other members of their exclusivity groups (which decide between them).
+   * Each evaluated rule's result is the same as in a full evaluation; the report covers only these.
+   */
+  ruleIds?: readonly string[];
 }
 
 const OP_TEXT: Record<'gt' | 'gte' | 'lt' | 'lte', string> = {
@@ -324,13 +329,20 @@ function evaluateRule(rule: Rule, ctx: Context): RuleResult {
   return result;
 }
 
+/** The named rules and every rule sharing an exclusivity group with one of them, in rule-set order. */
+function rulesWithTheirGroups(ruleSet: RuleSet, ruleIds: readonly string[]): Rule[] {
+  const wanted = new Set(ruleIds);
+  const groups = new Set(ruleSet.rules.filter((r) => wanted.has(r.id) && r.exclusivity).map((r) => r.exclusivity!.group));
+  return ruleSet.rules.filter((r) => wanted.has(r.id) || (r.exclusivity && groups.has(r.exclusivity.group)));
+}
+
 /**
  * 从高、不重复: within an exclusivity group, in one year only the highest eligible award counts; the others
  * are marked superseded. Awards of the group in different years all count, and the reading is surfaced.
  */
-function applyExclusivity(ruleSet: RuleSet, results: RuleResult[], values: Map<string, FactValue>): void {
+function applyExclusivity(rules: readonly Rule[], results: RuleResult[], values: Map<string, FactValue>): void {
   const groups = new Map<string, { rule: Rule; result: RuleResult }[]>();
-  ruleSet.rules.forEach((rule, i) => {
+  rules.forEach((rule, i) => {
     if (!rule.exclusivity) return;
     const members = groups.get(rule.exclusivity.group) ?? [];
     members.push({ rule, result: results[i]! });
@@ -430,8 +442,9 @@ export function evaluateRules(ruleSet: RuleSet, facts: FactInput, options: Evalu
     asOf: options.asOf,
     validity: ruleSet.validity,
   };
-  const results = ruleSet.rules.map((rule) => evaluateRule(rule, ctx));
-  applyExclusivity(ruleSet, results, values);
+  const rules = options.ruleIds ? rulesWithTheirGroups(ruleSet, options.ruleIds) : ruleSet.rules;
+  const results = rules.map((rule) => evaluateRule(rule, ctx));
+  applyExclusivity(rules, results, values);
 
   const expired = options.asOf > ruleSet.validity.to;
   const notes: string[] = [];
