@@ -123,6 +123,19 @@ describe('questions answered by the whole service', () => {
   });
 });
 
+describe('answer ids', () => {
+  it('are time-ordered UUIDs (version 7), so later answers sort after earlier ones', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' } });
+      ids.push(response.json().answerId);
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
 describe('conversations', () => {
   it('carries facts across turns: 省级 / 400万设备 / 能补多少 → 40万元', async () => {
     const first = await ask('我们是省级专精特新', { sessionId: 'three-turns' });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { SearchHit } from '../../knowledge/index/retriever.js';
 import type { Clause } from '../../knowledge/types.js';
@@ -285,7 +285,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
       // A caller that keeps the history itself (chat completions) replays earlier turns for their facts.
       for (const turn of input.history ?? []) {
-        const earlier = extractFacts(analyse(turn.question).q.factText, {
+        const earlierQuestion = analyse(turn.question).q;
+        const earlier = extractFacts(earlierQuestion.factText, {
+          moneyMentions: earlierQuestion.moneyMentions,
           asOf,
           declarations: ruleSet.facts,
           pending: turn.pending,
@@ -297,7 +299,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         session.pending = undefined;
       }
       if (input.pending) session.pending = input.pending;
-      const extraction = extractFacts(q.factText, { asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
+      const extraction = extractFacts(q.factText, { moneyMentions: q.moneyMentions, asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
       const facts: Facts = { ...session.facts, ...extraction.facts };
       const answeredPending = session.pending !== undefined && extraction.facts[session.pending] !== undefined;
       const newFacts = Object.keys(extraction.facts).length > 0;
@@ -320,7 +322,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const base = {
         asOf,
         ...(input.sessionId ? { sessionId: input.sessionId } : {}),
-        answerId: randomUUID(),
+        // Time-ordered: the Q&A log's primary key then grows at its end, a third of the cost of random keys.
+        answerId: timeOrderedUuid(),
       };
       const meta = (intent: string, retrieved: string[] = []): AdvisorAnswer['meta'] => ({
         intent,

@@ -1,4 +1,4 @@
-import { findMoneyMentions, formatYuan } from '../../knowledge/text/money.js';
+import { findMoneyMentions, formatYuan, type MoneyMention } from '../../knowledge/text/money.js';
 import { normaliseInput } from '../../knowledge/text/normalise.js';
 import { COLLOQUIALISMS, ENGLISH_GLOSSARY, INJECTION_MARKERS } from './phrasebook.js';
 
@@ -15,6 +15,8 @@ export interface NormalisedQuestion {
   injectedSegments: string[];
   /** Amounts the user stated (outside injected segments), integer yuan. */
   statedAmountsYuan: number[];
+  /** Where `factText` states them. */
+  moneyMentions: MoneyMention[];
 }
 
 // Blocks that pretend to be from the system or an administrator, whatever their content.
@@ -60,12 +62,14 @@ export function normaliseQuestion(question: string): NormalisedQuestion {
     pattern.lastIndex = 0;
     return pattern.test(factText);
   }).map(([, term]) => term);
+  const moneyMentions = findMoneyMentions(factText);
   return {
     original: question,
     text,
     factText,
     searchText: [factText, ...new Set(expansions)].join(' '),
     injectedSegments,
-    statedAmountsYuan: findMoneyMentions(factText).map((m) => m.yuan),
+    statedAmountsYuan: moneyMentions.map((m) => m.yuan),
+    moneyMentions,
   };
 }

@@ -1,4 +1,4 @@
-import { findMoneyMentions } from '../../knowledge/text/money.js';
+import { findMoneyMentions, type MoneyMention } from '../../knowledge/text/money.js';
 import type { FactDeclaration } from '../calculator/rules-schema.js';
 
 /** Facts known about the asker's company, by the calculator's fact ids. */
@@ -71,7 +71,15 @@ const NO_STATUS = /(不是|还不是|没有|没评上|还没评上|没评过|未
  */
 export function extractFacts(
   text: string,
-  options: { asOf: string; declarations: FactDeclaration[]; pending?: string; conversationTopics?: AwardTopic[]; known?: Facts },
+  options: {
+    asOf: string;
+    declarations: FactDeclaration[];
+    pending?: string;
+    conversationTopics?: AwardTopic[];
+    known?: Facts;
+    /** The text's money mentions, when the caller has found them already. */
+    moneyMentions?: MoneyMention[];
+  },
 ): Extraction {
   const facts: Facts = {};
   const mentionsCluster = /集群/.test(text);
@@ -111,7 +119,7 @@ export function extractFacts(
   }
 
   // The investment: an amount spoken of with equipment or investment words, not a subsidy already received.
-  const mentions = findMoneyMentions(text).filter(
+  const mentions = (options.moneyMentions ?? findMoneyMentions(text)).filter(
     (m) =>
       !/^(的)?(补贴|补助|奖励|奖金)/.test(text.slice(m.index + m.text.length, m.index + m.text.length + 3)) &&
       !/(含税|税前)[是为]?$/.test(text.slice(Math.max(0, m.index - 4), m.index)),
@@ -144,7 +152,7 @@ export function extractFacts(
   }
 
   if (options.pending && facts[options.pending] === undefined) {
-    const answer = answerToPending(text, options.pending, options.declarations, options.asOf);
+    const answer = answerToPending(text, options.pending, options.declarations, options.asOf, options.moneyMentions);
     if (answer !== undefined) facts[options.pending] = answer;
   }
 
@@ -172,7 +180,13 @@ function distanceToKeyword(text: string, index: number, keyword: RegExp): number
 }
 
 /** A short reply to the question the advisor asked last: option labels and aliases, yes/no, a year, an amount. */
-function answerToPending(text: string, factId: string, declarations: FactDeclaration[], asOf: string): string | number | boolean | undefined {
+function answerToPending(
+  text: string,
+  factId: string,
+  declarations: FactDeclaration[],
+  asOf: string,
+  moneyMentions?: MoneyMention[],
+): string | number | boolean | undefined {
   const declaration = declarations.find((d) => d.id === factId);
   if (!declaration) return undefined;
   const reply = text.replace(/[，。！？,.!?\s]/g, '');
@@ -182,7 +196,7 @@ function answerToPending(text: string, factId: string, declarations: FactDeclara
       if (/^(不是|否|没有|没|无|还没|未|不在|过期)/.test(reply)) return false;
       return undefined;
     case 'money':
-      return findMoneyMentions(text)[0]?.yuan;
+      return (moneyMentions ?? findMoneyMentions(text))[0]?.yuan;
     case 'year':
       return yearOf(text, asOf);
     case 'integer': {
