@@ -12,6 +12,8 @@ declare module 'fastify' {
   }
 }
 
+const LEVELS_WITH_INFO = new Set(['info', 'debug', 'trace']);
+
 export interface AdvisorPluginOptions {
   /** Replaces the session store chosen from configuration (tests, Redis). */
   sessions?: SessionStore;
@@ -71,10 +73,13 @@ export default fp<AdvisorPluginOptions>(
         injection: answer.meta.injection,
         guardViolations: answer.meta.guardViolations.length,
       });
-      app.log.info(
-        { answerId: answer.answerId, channel: input.channel, kind: answer.kind, intent: answer.meta.intent, question: maskPersonalData(input.question), ms: Math.round(answer.meta.latencyMs * 10) / 10 },
-        'answered',
-      );
+      // Masking costs a few regular expressions per answer: only when the line is written.
+      if (LEVELS_WITH_INFO.has(app.log.level)) {
+        app.log.info(
+          { answerId: answer.answerId, channel: input.channel, kind: answer.kind, intent: answer.meta.intent, question: maskPersonalData(input.question), ms: Math.round(answer.meta.latencyMs * 10) / 10 },
+          'answered',
+        );
+      }
       app.metrics.asks.inc({ kind: answer.kind, channel: input.channel });
       app.metrics.askDuration.observe({ kind: answer.kind }, answer.meta.latencyMs / 1000);
       if (answer.meta.injection) app.metrics.injections.inc();
