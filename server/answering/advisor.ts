@@ -266,6 +266,19 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     }
   }
 
+  // Defined once, not per question: tsx (keepNames) names every closure a question would create.
+  const clauseOf = (r: RuleResult) => knowledge.getClause(r.citation.docId, r.citation.clauseId);
+
+  /** Saves the conversation, lets the model phrase the answer when one is configured, and times the turn. */
+  async function finishTurn(turn: Turn, answer: AdvisorAnswer, nextSession: Session): Promise<AdvisorAnswer> {
+    nextSession.turns = turn.session.turns + 1;
+    nextSession.lastAnswerId = answer.answerId;
+    if (turn.input.sessionId) await sessions.set(turn.input.sessionId, nextSession);
+    const phrased = await answerWithModel(answer, turn.q, (turn.input.history ?? []).map((h) => h.question), turn.facts);
+    phrased.meta.latencyMs = performance.now() - turn.started;
+    return phrased;
+  }
+
   return {
     async resetSession(sessionId) {
       await sessions.delete(sessionId);
@@ -325,44 +338,30 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         // Time-ordered: the Q&A log's primary key then grows at its end, a third of the cost of random keys.
         answerId: timeOrderedUuid(),
       };
-      const meta = (intent: string, retrieved: string[] = []): AdvisorAnswer['meta'] => ({
-        intent,
-        composer: 'template',
-        injection: q.injectedSegments.length > 0,
-        guardViolations: [],
-        retrieved,
-        statedAmountsYuan: q.statedAmountsYuan,
-        latencyMs: 0,
-      });
       const injectionNote = q.injectedSegments.length > 0 ? '\n（您消息中要求更改规则或金额的内容不会被采纳：金额只按政策原文和计算器给出。）' : '';
 
-      const finish = async (answer: AdvisorAnswer, nextSession: Session): Promise<AdvisorAnswer> => {
-        nextSession.turns = session.turns + 1;
-        nextSession.lastAnswerId = answer.answerId;
-        if (input.sessionId) await sessions.set(input.sessionId, nextSession);
-        const phrased = await answerWithModel(answer, q, (input.history ?? []).map((h) => h.question), facts);
-        phrased.meta.latencyMs = performance.now() - started;
-        return phrased;
-      };
+      const turn: Turn = { input, session, q, facts, started };
 
       // Smalltalk and out of scope: no amounts, no clause.
       if (analysis.smalltalk && topics.length === 0) {
-        return finish(
-          { ...base, kind: 'smalltalk', answer: composeSmalltalk(q.text, hotline, primaryTitle), citations: [], calculations: [], meta: meta('smalltalk') },
+        return finishTurn(
+          turn,
+          { ...base, kind: 'smalltalk', answer: composeSmalltalk(q.text, hotline, primaryTitle), citations: [], calculations: [], meta: templateMeta(q, 'smalltalk') },
           { ...session, pending: undefined },
         );
       }
       const refusal = outOfScopeReason(analysis, mentionsPolicy);
       const injectionOnly = q.factText.trim() === '' && q.injectedSegments.length > 0;
       if (refusal || (injectionOnly && !/[\u4e00-\u9fff]{2}/.test(q.searchText + q.text))) {
-        return finish(
+        return finishTurn(
+          turn,
           {
             ...base,
             kind: 'out_of_scope',
             answer: composeOutOfScope({ hotline, reason: refusal ?? 'refused', primaryTitle }),
             citations: [],
             calculations: [],
-            meta: meta(`out_of_scope:${refusal ?? 'injection-only'}`),
+            meta: templateMeta(q, `out_of_scope:${refusal ?? 'injection-only'}`),
           },
           { ...session, pending: undefined },
         );
@@ -387,8 +386,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           return `${declaration?.label ?? id}：${shown}`;
         });
         const text = [`已记下：${understood.join('；')}。`, composeAwardsOverview(rulesWithClauses, primaryMeta), '请告诉我您想测算哪一项，例如今年购置设备、软件的投资额，或获奖、新认定的情况。'].join('\n');
-        return finish(
-          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: ['您想测算哪一项奖补？'], meta: meta('clarify:facts-noted') },
+        return finishTurn(
+          turn,
+          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: ['您想测算哪一项奖补？'], meta: templateMeta(q, 'clarify:facts-noted') },
           { ...session, facts, pending: undefined },
         );
       }
@@ -400,8 +400,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           '',
           `为帮您测算，请先告诉我：${level?.question ?? ''}以及您想了解哪一项（如今年购置设备、软件的投资额，获奖等次，新认定情况）。`,
         ].join('\n');
-        return finish(
-          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: level ? [level.question] : [], meta: meta('clarify:overview') },
+        return finishTurn(
+          turn,
+          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: level ? [level.question] : [], meta: templateMeta(q, 'clarify:overview') },
           { ...session, facts, pending: level?.id, topics: [] },
         );
       }
@@ -422,7 +423,6 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         const focusedIds = new Set(focused.map((r) => r.id));
         const results = report.results.filter((r) => focusedIds.has(r.ruleId));
         const missing = report.followUpQuestions.filter((fq) => fq.ruleIds.some((id) => focusedIds.has(id)));
-        const clauseOf = (r: RuleResult) => knowledge.getClause(r.citation.docId, r.citation.clauseId);
         const citedClauses = [...new Map(results.map((r) => clauseOf(r)).filter((c): c is Clause => c !== undefined).map((c) => [`${c.docId}:${c.id}`, c])).values()];
 
         if (!report.expired && missing.length > 0) {
@@ -432,7 +432,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             rules: focused.map((rule) => ({ rule, clause: knowledge.getClause(rule.citation.docId, rule.citation.clauseId) })),
             meta: primaryMeta,
           });
-          return finish(
+          return finishTurn(
+          turn,
             {
               ...base,
               kind: 'clarify',
@@ -440,7 +441,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
               citations: citedClauses.map(citationOf),
               calculations: [],
               followUp: missing.map((m) => m.question),
-              meta: meta('clarify', citedClauses.map((c) => c.id)),
+              meta: templateMeta(q, 'clarify', citedClauses.map((c) => c.id)),
             },
             { ...session, facts, pending: missing[0]!.factId, topics },
           );
@@ -450,7 +451,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         const closing = knowledge.getClause(knowledge.primaryDocId, 'closing');
         const citations = report.expired && closing ? [citationOf(closing)] : citedClauses.map(citationOf);
         const calculations = results.map(calculationOf);
-        return finish(
+        return finishTurn(
+          turn,
           {
             ...base,
             kind: 'calculation',
@@ -458,7 +460,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             citations,
             calculations,
             totalYuan: report.expired ? 0 : results.reduce((sum, r) => sum + (r.eligible ? r.amountYuan : 0), 0),
-            meta: meta(report.expired ? 'calculation:expired' : 'calculation', citedClauses.map((c) => c.id)),
+            meta: templateMeta(q, report.expired ? 'calculation:expired' : 'calculation', citedClauses.map((c) => c.id)),
           },
           // The answer ends by inviting a correction of the last assumption ("如已获得，请告诉我"): a bare 是的 / 没有
           // next answers it.
@@ -473,8 +475,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const referenced = hits.filter((h) => h.matchedBy.reference);
       const chosen = referenced.length > 0 ? referenced.map((h) => h.clause) : hits.slice(0, 1).map((h) => h.clause);
       if (chosen.length === 0) {
-        return finish(
-          { ...base, kind: 'out_of_scope', answer: composeOutOfScope({ hotline, reason: 'no-clause', primaryTitle }), citations: [], calculations: [], meta: meta('out_of_scope:no-clause', hits.map((h) => h.clause.id)) },
+        return finishTurn(
+          turn,
+          { ...base, kind: 'out_of_scope', answer: composeOutOfScope({ hotline, reason: 'no-clause', primaryTitle }), citations: [], calculations: [], meta: templateMeta(q, 'out_of_scope:no-clause', hits.map((h) => h.clause.id)) },
           { ...session, facts, pending: undefined },
         );
       }
@@ -493,18 +496,40 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         primaryMeta,
         mentionsValidity: asksValidity,
       });
-      return finish(
+      return finishTurn(
+          turn,
         {
           ...base,
           kind: 'lookup',
           answer: text + injectionNote,
           citations: chosen.slice(0, 2).map(citationOf),
           calculations: [],
-          meta: meta(referenced.length > 0 ? 'lookup:reference' : 'lookup', hits.map((h) => `${h.clause.docId}:${h.clause.id}`)),
+          meta: templateMeta(q, referenced.length > 0 ? 'lookup:reference' : 'lookup', hits.map((h) => `${h.clause.docId}:${h.clause.id}`)),
         },
         { ...session, facts, pending: undefined, topics: topics.length ? topics : session.topics },
       );
     },
+  };
+}
+
+/** One question in flight: what `finishTurn` needs once the answer is composed. */
+interface Turn {
+  input: AskInput;
+  session: Session;
+  q: NormalisedQuestion;
+  facts: Facts;
+  started: number;
+}
+
+function templateMeta(q: NormalisedQuestion, intent: string, retrieved: string[] = []): AdvisorAnswer['meta'] {
+  return {
+    intent,
+    composer: 'template',
+    injection: q.injectedSegments.length > 0,
+    guardViolations: [],
+    retrieved,
+    statedAmountsYuan: q.statedAmountsYuan,
+    latencyMs: 0,
   };
 }
 
