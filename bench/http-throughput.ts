@@ -1,14 +1,17 @@
 /**
  * Benchmark 2 — HTTP throughput (`npm run bench:http`).
  *
- * Starts the service as its own process (node --import tsx server/server.ts, as `npm start` does) with the
+ * Starts the service as its own process (the node command of `npm start`, flags included) with the
  * rate limit out of the way, then drives it with autocannon (programmatic API, in this process) for the
  * same duration and connection count against `/healthz` (the ceiling: routing, hooks and serialisation with
  * no answering) and `/v1/ask` (real golden-set questions, rotated per connection, one session per
  * connection). Done twice: at LOG_LEVEL=warn (no per-request log lines) and at the default `info`.
  * Target: /v1/ask at ≥ 30% of the /healthz rate, with zero errors and zero non-2xx.
  *
- * Options: --duration 10 --connections 20 --warmup 3
+ * The two are measured in interleaved slices (`--rounds`, alternating which goes first) so that drift in
+ * the machine's speed falls on both alike; the ratio is of the summed counts.
+ *
+ * Options: --duration 10 (seconds per endpoint, over all rounds) --rounds 5 --connections 20 --warmup 3
  *   --cpu-prof   also start the service with `node --cpu-prof` and rank where its CPU time went during the
  *                /v1/ask phase (profiles under bench/results/profiles/)
  *   --service-node-options "<flags>"   NODE_OPTIONS for the service (e.g. V8 heap flags), to compare
@@ -19,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadGoldenSet } from '../eval/golden/schema.js';
 import { DEFAULT_AS_OF } from '../eval/runner/run.js';
-import { fmtInt, fmtMB, fmtMs, formatTable, machineInfo, numberArg, procCpuSeconds, procMemory, procSchedNs, RESULTS_DIR, monotonicUs, printProfile, startService, summariseCpuProfile, writeJson } from './lib/perf-kit.js';
+import { fmtInt, fmtMB, fmtMs, formatTable, machineInfo, numberArg, procCpuSeconds, procMemory, procSchedNs, RESULTS_DIR, monotonicUs, printProfile, startScriptNodeFlags, startService, summariseCpuProfile, writeJson } from './lib/perf-kit.js';
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface AutocannonRequest {
@@ -70,6 +73,7 @@ const TARGET_RATIO = 0.3;
 const duration = numberArg('duration', 10);
 const connections = numberArg('connections', 20);
 const warmup = numberArg('warmup', 3);
+const rounds = numberArg('rounds', 5);
 const levelsAt = process.argv.indexOf('--levels');
 const LEVELS = levelsAt > 0 ? process.argv[levelsAt + 1]!.split(',') : ['warn', 'info'];
 const optionsAt = process.argv.indexOf('--service-node-options');
@@ -145,6 +149,32 @@ async function measure(url: string, pid: number, endpoint: Measured['endpoint'],
   };
 }
 
+/** One endpoint's slices as one measurement: rates over the summed time, latency percentiles as the median slice's. */
+function combine(slices: Measured[]): Measured {
+  const seconds = slices.length * (duration / rounds);
+  const total = slices.reduce((sum, m) => sum + m.total, 0);
+  const middle = <K extends keyof Measured['latencyMs']>(key: K) => {
+    const sorted = slices.map((m) => m.latencyMs[key]).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  };
+  const mean = (key: 'serviceCpu' | 'loadGeneratorCpu' | 'serviceRunQueueWait') => slices.reduce((sum, m) => sum + m[key], 0) / slices.length;
+  const statusCodes: Record<string, number> = {};
+  for (const m of slices) for (const [code, count] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    endpoint: slices[0]!.endpoint,
+    requestsPerSecond: total / seconds,
+    total,
+    latencyMs: { mean: middle('mean'), p50: middle('p50'), p97_5: middle('p97_5'), p99: middle('p99'), max: Math.max(...slices.map((m) => m.latencyMs.max)) },
+    errors: slices.reduce((sum, m) => sum + m.errors, 0),
+    timeouts: slices.reduce((sum, m) => sum + m.timeouts, 0),
+    non2xx: slices.reduce((sum, m) => sum + m.non2xx, 0),
+    statusCodes,
+    serviceCpu: mean('serviceCpu'),
+    loadGeneratorCpu: mean('loadGeneratorCpu'),
+    serviceRunQueueWait: mean('serviceRunQueueWait'),
+  };
+}
+
 /** Where a profile's self time goes, by part of the request path (file or package → category). */
 const CATEGORIES: [string, RegExp][] = [
   ['答题：检索（knowledge/index、hnswlib、jieba）', /^knowledge\/index\/|^HierarchicalNSW$|^hnswlib-node|^@node-rs\/jieba|^cutForSearch$/],
@@ -171,6 +201,8 @@ const runs: {
   healthz: Measured;
   ask: Measured;
   ratio: number;
+  /** /v1/ask ÷ /healthz of each round. */
+  roundRatios: number[];
   met: boolean;
   serviceRssBytes: number;
   askProfile?: ReturnType<typeof summariseCpuProfile>;
@@ -188,7 +220,7 @@ for (const logLevel of LEVELS) {
     ...(cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
   });
   let run: (typeof runs)[number] | undefined;
-  let askWindow: { fromUs: number; toUs: number } | undefined;
+  const askWindows: { fromUs: number; toUs: number }[] = [];
   try {
     // One real answer first: the bench measures answering, not errors.
     const probe = await fetch(`${service.url}/v1/ask`, {
@@ -203,22 +235,36 @@ for (const logLevel of LEVELS) {
       await measure(service.url, service.pid, '/v1/ask', warmup, `${logLevel}-warmup`);
       await measure(service.url, service.pid, '/healthz', Math.max(1, Math.round(warmup / 2)), `${logLevel}-warmup`);
     }
-    console.log(`  /healthz ${duration} s…`);
-    const healthz = await measure(service.url, service.pid, '/healthz', duration, logLevel);
-    console.log(`  /v1/ask ${duration} s…`);
-    const fromUs = monotonicUs();
-    const ask = await measure(service.url, service.pid, '/v1/ask', duration, logLevel);
-    askWindow = { fromUs, toUs: monotonicUs() };
+    // Interleaved: the machine's speed drifts (other tenants, CPU frequency), so each endpoint gets the
+    // same number of short slices, alternating which goes first, instead of one long run each.
+    const slice = duration / rounds;
+    const healthzSlices: Measured[] = [];
+    const askSlices: Measured[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order: Measured['endpoint'][] = round % 2 === 0 ? ['/healthz', '/v1/ask'] : ['/v1/ask', '/healthz'];
+      for (const endpoint of order) {
+        const fromUs = monotonicUs();
+        const measured = await measure(service.url, service.pid, endpoint, slice, `${logLevel}-${round}`);
+        if (endpoint === '/v1/ask') {
+          askSlices.push(measured);
+          askWindows.push({ fromUs, toUs: monotonicUs() });
+        } else healthzSlices.push(measured);
+      }
+      console.log(`  第 ${round + 1}/${rounds} 轮：/healthz ${fmtInt(healthzSlices.at(-1)!.requestsPerSecond)}、/v1/ask ${fmtInt(askSlices.at(-1)!.requestsPerSecond)} 请求/秒`);
+    }
+    const healthz = combine(healthzSlices);
+    const ask = combine(askSlices);
+    const roundRatios = askSlices.map((a, i) => a.requestsPerSecond / healthzSlices[i]!.requestsPerSecond);
     const ratio = ask.requestsPerSecond / healthz.requestsPerSecond;
     const clean = [healthz, ask].every((m) => m.errors === 0 && m.timeouts === 0 && m.non2xx === 0);
-    run = { logLevel, healthz, ask, ratio, met: ratio >= TARGET_RATIO && clean, serviceRssBytes: procMemory(service.pid).rssBytes };
+    run = { logLevel, healthz, ask, ratio, roundRatios, met: ratio >= TARGET_RATIO && clean, serviceRssBytes: procMemory(service.pid).rssBytes };
   } finally {
     await service.stop();
   }
-  if (cpuProf && askWindow) {
+  if (cpuProf && run && askWindows.length > 0) {
     // The profile is written when the service exits.
     const profile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (profile) run.askProfile = summariseCpuProfile(path.join(profileDir, profile), { ...askWindow, top: 20 });
+    if (profile) run.askProfile = summariseCpuProfile(path.join(profileDir, profile), { windows: askWindows, top: 20 });
     else console.warn(`没有找到 CPU 剖析文件（${profileDir}）`);
   }
   runs.push(run);
@@ -249,7 +295,7 @@ console.log(
 console.log('');
 for (const r of runs) {
   console.log(
-    `LOG_LEVEL=${r.logLevel}：/v1/ask ÷ /healthz = ${(r.ratio * 100).toFixed(1)}%（目标 ≥ ${TARGET_RATIO * 100}%，且零错误、零非 2xx）：${r.met ? '达成' : '未达成'}；结束时服务 RSS ${fmtMB(r.serviceRssBytes)} MB`,
+    `LOG_LEVEL=${r.logLevel}：/v1/ask ÷ /healthz = ${(r.ratio * 100).toFixed(1)}%（各轮 ${r.roundRatios.map((x) => `${(x * 100).toFixed(1)}%`).join('、')}；目标 ≥ ${TARGET_RATIO * 100}%，且零错误、零非 2xx）：${r.met ? '达成' : '未达成'}；结束时服务 RSS ${fmtMB(r.serviceRssBytes)} MB`,
   );
 }
 
@@ -279,9 +325,10 @@ const file = writeJson(cpuProf ? 'http-throughput-profile' : variant ? 'http-thr
     durationSeconds: duration,
     connections,
     warmupSeconds: warmup,
+    rounds,
     questions: questions.length,
     rateLimitPerMinute: 1_000_000,
-    launcher: 'node --import tsx server/server.ts',
+    launcher: `node ${startScriptNodeFlags().join(' ')} --import tsx server/server.ts`,
     ...(serviceNodeOptions ? { serviceNodeOptions } : {}),
   },
   target: { ratio: TARGET_RATIO, zeroErrors: true, zeroNon2xx: true },

@@ -33,7 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdvisorAnswer } from '../server/answering/advisor.js';
-import { fmtInt, fmtMB, formatTable, machineInfo, numberArg, procMemory, sleep, startService, writeJson } from './lib/perf-kit.js';
+import { fmtInt, fmtMB, formatTable, machineInfo, numberArg, procMemory, sleep, startScriptNodeFlags, startService, writeJson } from './lib/perf-kit.js';
 
 const TARGET_RSS_MB = 300;
 
@@ -307,7 +307,7 @@ const file = writeJson(serviceNodeOptions ? 'memory-variant' : fullGc ? 'memory-
     concurrency,
     settleSeconds,
     sessionMax: defaults.sessions.max,
-    launcher: 'node --import tsx server/server.ts',
+    launcher: `node ${startScriptNodeFlags().join(' ')} --import tsx server/server.ts`,
     logLevel: 'info',
     ...(serviceNodeOptions ? { serviceNodeOptions } : {}),
     fullGc,

@@ -147,8 +147,8 @@ export interface ServiceProcess {
 export interface StartOptions {
   env?: Record<string, string>;
   /**
-   * `node`: `node --import tsx server/server.ts`, the same command as server/testing/spawn-server.ts and what
-   * `npm start` (`tsx server/server.ts`) ends up running, as one process whose memory can be read.
+   * `node`: `node [flags of npm start] --import tsx server/server.ts`, what `npm start` runs, without npm
+   * in between, as one process whose memory can be read.
    * `npm`: `npm start` itself (npm, then the tsx CLI, then node): what an operator types.
    */
   launcher?: 'node' | 'npm';
@@ -156,6 +156,17 @@ export interface StartOptions {
   nodeArgs?: string[];
   timeoutMs?: number;
   pollMs?: number;
+}
+
+/**
+ * The node flags `npm start` passes before `--import tsx` (e.g. `--max-semi-space-size=4`), read from
+ * package.json so the `node` launcher runs the service exactly as `npm start` does.
+ */
+export function startScriptNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node\s+(.*?)\s*--import tsx server\/server\.ts$/.exec(start.trim());
+  if (!match) throw new Error(`package.json start script is not "node [flags] --import tsx server/server.ts": ${start}`);
+  return match[1]!.split(/\s+/).filter(Boolean);
 }
 
 /**
@@ -175,7 +186,11 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   const started = performance.now();
   const child =
     launcher === 'node'
-      ? spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/server.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', fd, fd] })
+      ? spawn(process.execPath, [...startScriptNodeFlags(), ...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/server.ts')], {
+          cwd: REPO_ROOT,
+          env,
+          stdio: ['ignore', fd, fd],
+        })
       : spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -281,7 +296,7 @@ function shortUrl(url: string): string {
  * Reads a `.cpuprofile` (from `node --cpu-prof`) and ranks, by self time: functions, and files/packages;
  * and by inclusive time: the repo's own functions. Idle and GC are listed under their own names.
  */
-export function summariseCpuProfile(file: string, options: { top?: number; fromUs?: number; toUs?: number } = {}) {
+export function summariseCpuProfile(file: string, options: { top?: number; fromUs?: number; toUs?: number; windows?: { fromUs: number; toUs: number }[] } = {}) {
   const top = options.top ?? 15;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: CpuProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -295,6 +310,7 @@ export function summariseCpuProfile(file: string, options: { top?: number; fromU
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
     if ((options.fromUs !== undefined && at < options.fromUs) || (options.toUs !== undefined && at > options.toUs)) return;
+    if (options.windows && !options.windows.some((w) => at >= w.fromUs && at <= w.toUs)) return;
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
   const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
@@ -331,7 +347,9 @@ export function summariseCpuProfile(file: string, options: { top?: number; fromU
       .map(([name, us]) => (inclusive ? { name, selfMs: Number.NaN, selfShare: Number.NaN, totalMs: us / 1000, totalShare: us / busyUs } : { name, selfMs: us / 1000, selfShare: us / busyUs }));
   return {
     file,
-    wallMs: ((options.toUs ?? profile.endTime) - Math.max(options.fromUs ?? profile.startTime, profile.startTime)) / 1000,
+    wallMs: options.windows
+      ? options.windows.reduce((sum, w) => sum + (w.toUs - w.fromUs), 0) / 1000
+      : ((options.toUs ?? profile.endTime) - Math.max(options.fromUs ?? profile.startTime, profile.startTime)) / 1000,
     busyMs: busyUs / 1000,
     idleMs: idleUs / 1000,
     topSelfFunctions: rank(selfByFn),

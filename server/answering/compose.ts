@@ -23,8 +23,20 @@ function chineseDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
+// Every answer on a given day repeats the same validity line; a handful of dates are in use at a time.
+const validityLines = new Map<string, string | undefined>();
+
 /** The validity line: how long the plan still runs on `asOf`, or that it has expired. */
 export function validityLine(meta: DocumentMeta, asOf: string): string | undefined {
+  const key = `${meta.id}\u0000${meta.validity.from}\u0000${meta.validity.to ?? ''}\u0000${meta.applicationWindow?.to ?? ''}\u0000${meta.title}\u0000${asOf}`;
+  if (validityLines.has(key)) return validityLines.get(key);
+  if (validityLines.size >= 256) validityLines.clear();
+  const line = composeValidityLine(meta, asOf);
+  validityLines.set(key, line);
+  return line;
+}
+
+function composeValidityLine(meta: DocumentMeta, asOf: string): string | undefined {
   const to = meta.validity.to;
   if (!to) return undefined;
   if (asOf > to) return `注意：《${meta.title}》有效期至${chineseDate(to)}，按${chineseDate(asOf)}计已过期，不能再按该方案申请。`;
