@@ -131,10 +131,16 @@ export function chinaToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
+const factsOfRule = new WeakMap<Rule, Set<string>>();
+
+/** The facts a rule reads (conditions, amount, exclusivity year); worked out once per rule. */
 function factsUsedBy(rule: Rule): Set<string> {
-  const facts = new Set<string>(rule.conditions.map((c) => c.fact));
+  let facts = factsOfRule.get(rule);
+  if (facts) return facts;
+  facts = new Set<string>(rule.conditions.map((c) => c.fact));
   if ('fact' in rule.amount) facts.add(rule.amount.fact);
   if (rule.exclusivity) facts.add(rule.exclusivity.yearFact);
+  factsOfRule.set(rule, facts);
   return facts;
 }
 

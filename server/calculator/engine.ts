@@ -254,8 +254,19 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
   }
 }
 
+/** Per rule set, worked out once: declarations by id and the conversation order of facts. */
+const indexes = new WeakMap<RuleSet, { decls: Map<string, FactDeclaration>; order: Map<string, number> }>();
+function indexOf(ruleSet: RuleSet) {
+  let index = indexes.get(ruleSet);
+  if (!index) {
+    index = { decls: new Map(ruleSet.facts.map((f) => [f.id, f])), order: new Map(ruleSet.facts.map((f, i) => [f.id, i])) };
+    indexes.set(ruleSet, index);
+  }
+  return index;
+}
+
 function factOrder(ruleSet: RuleSet): Map<string, number> {
-  return new Map(ruleSet.facts.map((f, i) => [f.id, i]));
+  return indexOf(ruleSet).order;
 }
 
 function evaluateRule(rule: Rule, ctx: Context): RuleResult {
@@ -437,7 +448,7 @@ export function evaluateRules(ruleSet: RuleSet, facts: FactInput, options: Evalu
   const { values, invalid } = coerceFacts(ruleSet, facts);
   const ctx: Context = {
     ruleSet,
-    decls: new Map(ruleSet.facts.map((f) => [f.id, f])),
+    decls: indexOf(ruleSet).decls,
     values,
     asOf: options.asOf,
     validity: ruleSet.validity,

@@ -33,6 +33,23 @@ function coerceInteger(raw: unknown, type: FactType): number | null {
   return match ? Number(match[1]) : null;
 }
 
+const enumNamesOf = new WeakMap<FactDeclaration, Map<string, string>>();
+
+/**
+ * Every name an enum option answers to (value, label, normalised aliases) → its value, made once per
+ * declaration. Earlier options win, as a search in declaration order would.
+ */
+function enumNames(decl: FactDeclaration): Map<string, string> {
+  let names = enumNamesOf.get(decl);
+  if (names) return names;
+  names = new Map();
+  for (const o of decl.options ?? []) {
+    for (const name of [o.value, o.label, ...(o.aliases ?? []).map((a) => normaliseInput(a))]) if (!names.has(name)) names.set(name, o.value);
+  }
+  enumNamesOf.set(decl, names);
+  return names;
+}
+
 /** Turns one raw value into the declared type, or says in Chinese why it cannot. */
 export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
   // Objects, arrays and the like come from callers' mistakes; String() on them can even throw.
@@ -48,13 +65,10 @@ export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
       return { ok: false, problem: `“${decl.label}”需要回答“是”或“否”` };
     }
     case 'enum': {
-      const options = decl.options ?? [];
       const text = typeof raw === 'string' ? normaliseInput(raw) : String(raw);
-      const option = options.find(
-        (o) => o.value === text || o.label === text || (o.aliases ?? []).some((a) => normaliseInput(a) === text),
-      );
-      if (option) return { ok: true, value: option.value };
-      return { ok: false, problem: `“${decl.label}”应为以下之一：${options.map((o) => o.label).join('、')}` };
+      const value = enumNames(decl).get(text);
+      if (value !== undefined) return { ok: true, value };
+      return { ok: false, problem: `“${decl.label}”应为以下之一：${(decl.options ?? []).map((o) => o.label).join('、')}` };
     }
     case 'money': {
       const value = coerceInteger(raw, 'money');
