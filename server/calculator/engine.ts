@@ -146,12 +146,30 @@ function constantText(decl: FactDeclaration, value: number): string {
   return decl.type === 'money' ? moneyText(value) : decl.type === 'year' ? `${value}年` : String(value);
 }
 
+function conditionResult(cond: Condition, met: boolean | null, detail: string): ConditionResult {
+  const result: ConditionResult = { factId: cond.fact, description: cond.description, met, detail };
+  if (cond.role) result.role = cond.role;
+  return result;
+}
+
+function compare(op: 'gt' | 'gte' | 'lt' | 'lte', n: number, limit: number): boolean {
+  switch (op) {
+    case 'gt':
+      return n > limit;
+    case 'gte':
+      return n >= limit;
+    case 'lt':
+      return n < limit;
+    case 'lte':
+      return n <= limit;
+  }
+}
+
 function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
   const decl = declOf(ctx, cond.fact);
   const value = ctx.values.get(cond.fact);
-  const base = { factId: cond.fact, description: cond.description, ...(cond.role ? { role: cond.role } : {}) };
   if (value === undefined) {
-    return { result: { ...base, met: null, detail: `待确认：${decl.label}` }, assumptions: [] };
+    return { result: conditionResult(cond, null, `待确认：${decl.label}`), assumptions: [] };
   }
   const shown = display(decl, value);
   const assumptions = cond.note ? [cond.note] : [];
@@ -169,7 +187,7 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
     case 'lt':
     case 'lte': {
       const n = value as number;
-      met = { gt: n > cond.value, gte: n >= cond.value, lt: n < cond.value, lte: n <= cond.value }[cond.op];
+      met = compare(cond.op, n, cond.value);
       detail = `当前：${shown}；${OP_TEXT[cond.op]} ${constantText(decl, cond.value)}`;
       if (n === cond.value && cond.boundaryAssumption) assumptions.push(cond.boundaryAssumption);
       break;
@@ -184,7 +202,7 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
       break;
     }
   }
-  const outcome: ConditionOutcome = { result: { ...base, met, detail }, assumptions };
+  const outcome: ConditionOutcome = { result: conditionResult(cond, met, detail), assumptions };
   if (!met) outcome.failReason = cond.failReason ?? `不满足：${cond.description}（当前：${shown}）`;
   return outcome;
 }
