@@ -10,9 +10,18 @@ export const MAX_QUESTION_LENGTH = 2000;
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'asOf 必须是 YYYY-MM-DD 格式的日期，例如 2026-06-01' })
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: 'asOf 不是有效日期（例如 2026-02-30 不存在）',
-  });
+  .refine(isCalendarDate, { message: 'asOf 不是有效日期（例如 2026-02-30 不存在）' });
+
+/** YYYY-MM-DD names a day of the Gregorian calendar (arithmetic: this runs on every question). */
+export function isCalendarDate(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days;
+}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -340,7 +340,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
 
       const base = {
         asOf,
-        ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+        // Always present (undefined is left out of the JSON): every answer object then has one shape.
+        sessionId: input.sessionId,
         // Time-ordered: the Q&A log's primary key then grows at its end, a third of the cost of random keys.
         answerId: timeOrderedUuid(),
       };
