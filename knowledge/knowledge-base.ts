@@ -213,7 +213,13 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   const parts: RetrieverParts = { documents: stored.documents, clauses, bm25, vectors, embedder, tokenizer, aliases, primaryDocId: stored.primaryDocId };
   const retriever = createRetriever(parts);
   const metaById = new Map(stored.documents.map((d) => [d.meta.id, d.meta]));
-  const clauseIndex = new Map(clauses.map((c) => [`${c.docId}\u0000${c.id}`, c]));
+  // Nested maps: a look-up builds no key string (the advisor looks clauses up several times per answer).
+  const clauseIndex = new Map<string, Map<string, Clause>>();
+  for (const c of clauses) {
+    let ofDocument = clauseIndex.get(c.docId);
+    if (!ofDocument) clauseIndex.set(c.docId, (ofDocument = new Map()));
+    ofDocument.set(c.id, c);
+  }
 
   return {
     documents: stored.documents,
@@ -229,7 +235,7 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     inputsHash: sources.inputsHash,
     knowsWord: (word) => bm25.has(word),
     getDocument: (docId) => metaById.get(docId),
-    getClause: (docId, clauseId) => clauseIndex.get(`${docId}\u0000${clauseId}`),
+    getClause: (docId, clauseId) => clauseIndex.get(docId)?.get(clauseId),
     neighbours(docId, clauseId, radius = 1) {
       const document = stored.documents.find((d) => d.meta.id === docId);
       if (!document) return [];

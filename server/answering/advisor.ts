@@ -223,8 +223,11 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         coverage: coverage(q),
       };
     });
-  const search = (text: string, preferClausesWithAmounts: boolean): Promise<SearchHit[]> =>
-    searchMemo.getAsync(`${preferClausesWithAmounts ? 1 : 0}:${text}`, () => knowledge.retriever.search(text, { k: 3, preferClausesWithAmounts }));
+  /** Memoised searches; a kept result is returned as it is, without a round through the microtask queue. */
+  const search = (text: string, preferClausesWithAmounts: boolean): SearchHit[] | Promise<SearchHit[]> => {
+    const key = `${preferClausesWithAmounts ? 1 : 0}:${text}`;
+    return searchMemo.peek(key) ?? searchMemo.getAsync(key, () => knowledge.retriever.search(text, { k: 3, preferClausesWithAmounts }));
+  };
 
   async function answerWithModel(draft: AdvisorAnswer, q: NormalisedQuestion, history: string[], facts: Facts): Promise<AdvisorAnswer> {
     const composer = options.composer;
@@ -276,11 +279,15 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
   const clauseOf = (r: RuleResult) => knowledge.getClause(r.citation.docId, r.citation.clauseId);
 
   /** Saves the conversation, lets the model phrase the answer when one is configured, and times the turn. */
-  async function finishTurn(turn: Turn, answer: AdvisorAnswer, nextSession: Session): Promise<AdvisorAnswer> {
-    nextSession.turns = turn.session.turns + 1;
-    nextSession.lastAnswerId = answer.answerId;
-    if (turn.input.sessionId) await sessions.set(turn.input.sessionId, nextSession);
-    const phrased = await answerWithModel(answer, turn.q, (turn.input.history ?? []).map((h) => h.question), turn.facts);
+  async function finishTurn(turn: Turn, answer: AdvisorAnswer, next: NextSession): Promise<AdvisorAnswer> {
+    if (turn.input.sessionId) {
+      // Built whole, in one shape: what is not changed carries over from the session as it was.
+      const nextSession: Session = { facts: next.facts ?? turn.session.facts, topics: next.topics ?? turn.session.topics, turns: turn.session.turns + 1 };
+      if (next.pending !== undefined) nextSession.pending = next.pending;
+      if (answer.answerId !== undefined) nextSession.lastAnswerId = answer.answerId;
+      await sessions.set(turn.input.sessionId, nextSession);
+    }
+    const phrased = options.composer ? await answerWithModel(answer, turn.q, (turn.input.history ?? []).map((h) => h.question), turn.facts) : answer;
     phrased.meta.latencyMs = performance.now() - turn.started;
     return phrased;
   }
@@ -354,7 +361,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         return finishTurn(
           turn,
           { ...base, kind: 'smalltalk', answer: composeSmalltalk(q.text, hotline, primaryTitle), citations: [], calculations: [], meta: templateMeta(q, 'smalltalk') },
-          { ...session, pending: undefined },
+          { pending: undefined },
         );
       }
       const refusal = outOfScopeReason(analysis, mentionsPolicy);
@@ -370,7 +377,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             calculations: [],
             meta: templateMeta(q, `out_of_scope:${refusal ?? 'injection-only'}`),
           },
-          { ...session, pending: undefined },
+          { pending: undefined },
         );
       }
 
@@ -396,7 +403,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         return finishTurn(
           turn,
           { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: ['您想测算哪一项奖补？'], meta: templateMeta(q, 'clarify:facts-noted') },
-          { ...session, facts, pending: undefined },
+          { facts, pending: undefined },
         );
       }
 
@@ -410,7 +417,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         return finishTurn(
           turn,
           { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: level ? [level.question] : [], meta: templateMeta(q, 'clarify:overview') },
-          { ...session, facts, pending: level?.id, topics: [] },
+          { facts, pending: level?.id, topics: [] },
         );
       }
 
@@ -450,7 +457,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
               followUp: missing.map((m) => m.question),
               meta: templateMeta(q, 'clarify', citedClauses.map((c) => c.id)),
             },
-            { ...session, facts, pending: missing[0]!.factId, topics },
+            { facts, pending: missing[0]!.factId, topics },
           );
         }
 
@@ -471,21 +478,22 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           },
           // The answer ends by inviting a correction of the last assumption ("如已获得，请告诉我"): a bare 是的 / 没有
           // next answers it.
-          { ...session, facts, pending: report.expired ? undefined : defaultedFacts.at(-1), topics },
+          { facts, pending: report.expired ? undefined : defaultedFacts.at(-1), topics },
         );
       }
 
       // Look-ups: the clauses named or found, quoted in full.
       // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
       const searchText = injectionOnly ? q.text : q.searchText;
-      const hits = await search(searchText, (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText));
+      const found = search(searchText, (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText));
+      const hits = Array.isArray(found) ? found : await found;
       const referenced = hits.filter((h) => h.matchedBy.reference);
       const chosen = referenced.length > 0 ? referenced.map((h) => h.clause) : hits.slice(0, 1).map((h) => h.clause);
       if (chosen.length === 0) {
         return finishTurn(
           turn,
           { ...base, kind: 'out_of_scope', answer: composeOutOfScope({ hotline, reason: 'no-clause', primaryTitle }), citations: [], calculations: [], meta: templateMeta(q, 'out_of_scope:no-clause', hits.map((h) => h.clause.id)) },
-          { ...session, facts, pending: undefined },
+          { facts, pending: undefined },
         );
       }
       const asksValidity = /有效期|有效|截止|到期|过期|什么时候|啥时候|结束|还能申请|还能申报/.test(q.factText);
@@ -513,10 +521,17 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           calculations: [],
           meta: templateMeta(q, referenced.length > 0 ? 'lookup:reference' : 'lookup', hits.map((h) => `${h.clause.docId}:${h.clause.id}`)),
         },
-        { ...session, facts, pending: undefined, topics: topics.length ? topics : session.topics },
+        { facts, pending: undefined, topics: topics.length ? topics : session.topics },
       );
     },
   };
+}
+
+/** What a turn changes in the conversation: the fact asked for next always; facts and topics when given. */
+interface NextSession {
+  facts?: Facts;
+  pending: string | undefined;
+  topics?: AwardTopic[];
 }
 
 /** One question in flight: what `finishTurn` needs once the answer is composed. */

@@ -23,6 +23,14 @@ describe('memo', () => {
     expect(memo.stats()).toEqual({ hits: 1, misses: 4, size: 2 });
   });
 
+  it('peek returns a kept value as a hit and an absent one as undefined, uncounted', () => {
+    const memo = createMemo<{ n: number }>(4);
+    expect(memo.peek('a')).toBeUndefined();
+    memo.get('a', () => ({ n: 1 }));
+    expect(memo.peek('a')).toEqual({ n: 1 });
+    expect(memo.stats()).toEqual({ hits: 1, misses: 1, size: 1 });
+  });
+
   it('max 0 computes every time', () => {
     const memo = createMemo<{ n: number }>(0);
     let computed = 0;

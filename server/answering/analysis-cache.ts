@@ -10,6 +10,8 @@ export interface MemoStats {
 export interface Memo<V> {
   /** The value for `key`, computed once and kept while the memo has room. */
   get(key: string, compute: () => V): V;
+  /** The value kept for `key`, if any (counted as a hit; an absent key is counted by the `get` that follows). */
+  peek(key: string): V | undefined;
   /** As `get`, for work that completes later; a failure is not kept, so the next call tries again. */
   getAsync(key: string, compute: () => Promise<V>): Promise<V>;
   stats(): MemoStats;
@@ -28,6 +30,7 @@ export function createMemo<V extends object>(max: number): Memo<V> {
   if (max === 0) {
     return {
       get: (_key, compute) => (misses++, compute()),
+      peek: () => undefined,
       getAsync: (_key, compute) => (misses++, compute()),
       stats: () => ({ hits, misses, size: 0 }),
     };
@@ -44,6 +47,11 @@ export function createMemo<V extends object>(max: number): Memo<V> {
       const value = compute();
       cache.set(key, value);
       return value;
+    },
+    peek(key) {
+      const cached = cache.get(key);
+      if (cached !== undefined) hits++;
+      return cached;
     },
     async getAsync(key, compute) {
       const cached = cache.get(key);

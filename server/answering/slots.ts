@@ -29,6 +29,12 @@ const ACTION = /买了|投了|花了|购置了|添置了|采购了|拿了|得了
 const QUESTION = /[？?]|吗|呢|什么|怎么|如何|是否|哪|多少|几|还是|是不是|有没有|能不能|可不可以|可以吗|啥/;
 const ASKS_LIMIT = /最多|最高|上限|封顶|比例|按多少|百分之|几个点|标准是/;
 
+const PRIZE_RANKS: [string, RegExp][] = [
+  ['first', /一等奖/],
+  ['second', /二等奖/],
+  ['third', /三等奖/],
+];
+
 const TOPIC_PATTERNS: Record<AwardTopic, RegExp> = {
   equipment: /设备|软件|机器|机床|产线|生产线|购置|投资|投入|技改/,
   contest: /创客|大赛|分赛|比赛|一等奖|二等奖|三等奖|获奖|得奖|拿奖/,
@@ -36,9 +42,18 @@ const TOPIC_PATTERNS: Record<AwardTopic, RegExp> = {
   cluster: /集群/,
 };
 
+const globalVersions = new WeakMap<RegExp, RegExp>();
+
+/** The same pattern with the g flag, compiled once (matchAll needs it; compiling on every call is costly). */
+function globalVersion(pattern: RegExp): RegExp {
+  let global = globalVersions.get(pattern);
+  if (!global) globalVersions.set(pattern, (global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)));
+  return global;
+}
+
 /** Position-aware match: the pattern occurs somewhere not directly negated (我们不是小巨人). */
 function affirmed(text: string, pattern: RegExp): boolean {
-  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  const global = globalVersion(pattern);
   for (const m of text.matchAll(global)) {
     if (!NEGATED.test(text.slice(Math.max(0, m.index - 4), m.index))) return true;
   }
@@ -140,7 +155,7 @@ export function extractFacts(
   }
 
   // One rank is the company's prize; several (一二三等奖) are a question about the table.
-  const ranks = ['first', 'second', 'third'].filter((_, i) => new RegExp(`${'一二三'[i]}等奖`).test(text));
+  const ranks = PRIZE_RANKS.filter(([, pattern]) => pattern.test(text)).map(([rank]) => rank);
   const prize = /一二三等奖|一、二、三等奖/.test(text) || ranks.length !== 1 ? undefined : ranks[0];
   if (prize) facts.contestPrize = prize;
   else if (/(没|未)(获|得|拿)(到)?奖|优秀奖|入围奖|参与奖/.test(text) && topics.includes('contest')) facts.contestPrize = 'none';
@@ -173,7 +188,7 @@ export function extractFacts(
 }
 
 function distanceToKeyword(text: string, index: number, keyword: RegExp): number {
-  const global = new RegExp(keyword.source, 'g');
+  const global = globalVersion(keyword);
   let best = Number.POSITIVE_INFINITY;
   for (const m of text.matchAll(global)) best = Math.min(best, Math.abs(m.index - index));
   return best;
