@@ -37,6 +37,20 @@ describe('security headers, CORS and rate limits', () => {
     await app.close();
   });
 
+  it('counts IPv6 clients by /64 subnet, and an IPv4-mapped address as its IPv4 client', async () => {
+    const app = await buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '2' } });
+    const ask = (remoteAddress: string) => app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress });
+    expect((await ask('2001:db8:0:1::10')).statusCode).toBe(200);
+    expect((await ask('2001:db8:0:1::20')).statusCode).toBe(200);
+    expect((await ask('2001:db8:0:1:ffff::30')).statusCode).toBe(429);
+    expect((await ask('2001:db8:0:2::10')).statusCode).toBe(200);
+    expect((await ask('::ffff:10.3.3.3')).statusCode).toBe(200);
+    expect((await ask('10.3.3.3')).statusCode).toBe(200);
+    expect((await ask('::ffff:10.3.3.3')).statusCode).toBe(429);
+    expect((await ask('10.3.3.4')).statusCode).toBe(200);
+    await app.close();
+  });
+
   it('refuses to start with a bad configuration value, naming the variable', async () => {
     await expect(buildTestApp({ env: { PORT: 'eighty' } })).rejects.toThrow(/PORT/);
     await expect(buildTestApp({ env: { LLM_BASE_URL: 'not a url' } })).rejects.toThrow(/LLM_BASE_URL/);
