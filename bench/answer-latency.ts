@@ -9,6 +9,8 @@
  * Options: --rounds 5 --warmup 1
  *   --cpu-prof   profile the timed rounds (V8 sampling profiler, as `node --cpu-prof`) and rank the hot
  *                functions; the latency figures of such a run carry the profiler's overhead
+ *   --no-memo    analyse every question afresh (ANALYSIS_CACHE_SIZE=0): with the memo, the timed rounds
+ *                find every golden question analysed by the warm-up round
  */
 import { DEFAULT_DIST_DIR, openKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createAdvisor } from '../server/answering/advisor.js';
@@ -27,7 +29,15 @@ const openStarted = performance.now();
 const knowledge = await openKnowledgeBase({ distDir: DEFAULT_DIST_DIR });
 const openMs = performance.now() - openStarted;
 const sessions = createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 });
-const advisor = createAdvisor({ knowledge, ruleSets: loadRuleSets(), sessions, hotline: DEFAULT_HOTLINE, today: () => DEFAULT_AS_OF });
+const noMemo = process.argv.includes('--no-memo');
+const advisor = createAdvisor({
+  knowledge,
+  ruleSets: loadRuleSets(),
+  sessions,
+  hotline: DEFAULT_HOTLINE,
+  today: () => DEFAULT_AS_OF,
+  ...(noMemo ? { analysisCacheSize: 0 } : {}),
+});
 const cases = loadGoldenSet();
 const turns = cases.reduce((n, c) => n + c.turns.length, 0);
 console.log(`知识库：${knowledge.documents.length} 份文件、${knowledge.clauses.length} 条条款（索引 ${knowledge.origin}，打开 ${openMs.toFixed(0)} ms）`);
@@ -108,10 +118,10 @@ if (profile) {
   printProfile(profile);
 }
 
-const file = writeJson(cpuProf ? 'answer-latency-profile' : 'answer-latency', {
+const file = writeJson(cpuProf ? 'answer-latency-profile' : noMemo ? 'answer-latency-no-memo' : 'answer-latency', {
   benchmark: 'answer-latency',
   machine: machineInfo(),
-  settings: { rounds, warmupRounds, cases: cases.length, turns, today: DEFAULT_AS_OF, knowledgeOrigin: knowledge.origin, openKnowledgeMs: openMs },
+  settings: { rounds, warmupRounds, cases: cases.length, turns, today: DEFAULT_AS_OF, knowledgeOrigin: knowledge.origin, openKnowledgeMs: openMs, analysisMemo: !noMemo },
   target: { p95Ms: TARGET_P95_MS, met },
   overall,
   perCase: caseSummary,

@@ -16,6 +16,8 @@
  *                /v1/ask phase (profiles under bench/results/profiles/)
  *   --service-node-options "<flags>"   NODE_OPTIONS for the service (e.g. V8 heap flags), to compare
  *   --levels warn,info                 which LOG_LEVELs to run
+ *   --no-memo    start the service with ANALYSIS_CACHE_SIZE=0: every question analysed afresh (the
+ *                rotating golden questions otherwise hit the memo after their first round)
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -79,6 +81,7 @@ const LEVELS = levelsAt > 0 ? process.argv[levelsAt + 1]!.split(',') : ['warn', 
 const optionsAt = process.argv.indexOf('--service-node-options');
 const serviceNodeOptions = optionsAt > 0 ? process.argv[optionsAt + 1] : undefined;
 const cpuProf = process.argv.includes('--cpu-prof');
+const noMemo = process.argv.includes('--no-memo');
 
 /** Every turn of every golden case, as the body a client would send (the case's date, or the eval default). */
 const questions = loadGoldenSet().flatMap((c) => c.turns.map((question) => ({ question, asOf: c.asOf ?? DEFAULT_AS_OF })));
@@ -215,6 +218,7 @@ for (const logLevel of LEVELS) {
     env: {
       LOG_LEVEL: logLevel,
       RATE_LIMIT_PER_MINUTE: '1000000',
+      ...(noMemo ? { ANALYSIS_CACHE_SIZE: '0' } : {}),
       ...(serviceNodeOptions ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${serviceNodeOptions}`.trim() } : {}),
     },
     ...(cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
@@ -317,7 +321,7 @@ for (const r of runs) {
 }
 
 // A trial with other V8 flags or levels is kept apart from the reference result.
-const variant = serviceNodeOptions || levelsAt > 0;
+const variant = serviceNodeOptions || levelsAt > 0 || noMemo;
 const file = writeJson(cpuProf ? 'http-throughput-profile' : variant ? 'http-throughput-variant' : 'http-throughput', {
   benchmark: 'http-throughput',
   machine: machineInfo(),
@@ -326,6 +330,7 @@ const file = writeJson(cpuProf ? 'http-throughput-profile' : variant ? 'http-thr
     connections,
     warmupSeconds: warmup,
     rounds,
+    analysisMemo: !noMemo,
     questions: questions.length,
     rateLimitPerMinute: 1_000_000,
     launcher: `node ${startScriptNodeFlags().join(' ')} --import tsx server/server.ts`,

@@ -41,11 +41,20 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   const userDict = lexicon.words.map((w) => `${w} 100000 n`).join('\n');
   if (userDict) jieba.loadDict(Buffer.from(userDict, 'utf8'));
 
-  const words = (text: string): string[] =>
-    jieba
+  // One question is segmented for its scope check, its BM25 terms and its vector: the same text up to
+  // three times in a row. The last few results are kept (callers must not change the arrays).
+  const recentWords = new Map<string, string[]>();
+  const words = (text: string): string[] => {
+    const cached = recentWords.get(text);
+    if (cached) return cached;
+    const result = jieba
       .cutForSearch(text, true)
       .map((w) => w.trim().toLowerCase())
       .filter((w) => w !== '' && !STOPWORDS.has(w) && /[\p{L}\p{N}]/u.test(w));
+    if (recentWords.size >= 64) recentWords.delete(recentWords.keys().next().value!);
+    recentWords.set(text, result);
+    return result;
+  };
 
   const terms = (text: string): string[] => {
     const normalised = normaliseInput(text);

@@ -49,7 +49,11 @@ const CHAR_MAP: Record<string, string> = {
   '\u3000': ' ',
 };
 
+/** Any character `mapChars` would change; most questions have none, and are returned as they are. */
+const MAPPED_CHAR = new RegExp(`[\\uff01-\\uff5e${Object.keys(CHAR_MAP).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'u');
+
 function mapChars(text: string): string {
+  if (!MAPPED_CHAR.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.charCodeAt(0);
