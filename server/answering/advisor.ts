@@ -18,7 +18,7 @@ import { createMemo, type MemoStats } from './analysis-cache.js';
 import { checkAnswerAmounts, type GuardViolation } from './guard.js';
 import { OTHER_REGIONS, OUT_OF_SCOPE_TOPICS, QUESTION_FILLER, SMALLTALK } from './phrasebook.js';
 import { normaliseQuestion, type NormalisedQuestion } from './question.js';
-import { extractFacts, type AwardTopic, type Facts } from './slots.js';
+import { extractFacts, readFactText, type AwardTopic, type Facts, type TextReading } from './slots.js';
 
 /** What the advisor needs from a model, when one is configured: phrasing only, never amounts. */
 export interface ModelComposer {
@@ -100,6 +100,8 @@ export interface AdvisorOptions {
 /** What the advisor reads from a question's text alone, whatever the conversation: memoised per text. */
 interface QuestionAnalysis {
   q: NormalisedQuestion;
+  /** What the question's fact text states by itself; the conversation adds the rest (extractFacts). */
+  reading: TextReading;
   references: Clause[];
   namesDocument: boolean;
   smalltalk: boolean;
@@ -216,6 +218,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const q = normaliseQuestion(question);
       return {
         q,
+        reading: readFactText(q.factText, q.moneyMentions),
         references: knowledge.retriever.resolveReferences(q.searchText),
         namesDocument: knowledge.retriever.documentsNamed(q.text).length > 0,
         smalltalk: isSmalltalk(q.text),
@@ -311,9 +314,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
       // A caller that keeps the history itself (chat completions) replays earlier turns for their facts.
       for (const turn of input.history ?? []) {
-        const earlierQuestion = analyse(turn.question).q;
-        const earlier = extractFacts(earlierQuestion.factText, {
-          moneyMentions: earlierQuestion.moneyMentions,
+        const earlierAnalysis = analyse(turn.question);
+        const earlier = extractFacts(earlierAnalysis.q.factText, {
+          moneyMentions: earlierAnalysis.q.moneyMentions,
+          reading: earlierAnalysis.reading,
           asOf,
           declarations: ruleSet.facts,
           pending: turn.pending,
@@ -325,7 +329,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         session.pending = undefined;
       }
       if (input.pending) session.pending = input.pending;
-      const extraction = extractFacts(q.factText, { moneyMentions: q.moneyMentions, asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
+      const extraction = extractFacts(q.factText, { moneyMentions: q.moneyMentions, reading: analysis.reading, asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
       const facts: Facts = { ...session.facts, ...extraction.facts };
       const answeredPending = session.pending !== undefined && extraction.facts[session.pending] !== undefined;
       const newFacts = Object.keys(extraction.facts).length > 0;

@@ -80,9 +80,114 @@ const PROVINCIAL = /省级专精特新|省专精特新|省级的专精特新|省
 const INNOVATIVE = /创新型中小企业|创新型企业|创新型/;
 const NO_STATUS = /(不是|还不是|没有|没评上|还没评上|没评过|未评上|没被评为|没有评上|没申报过)(任何)?(专精特新|资质)|没有资质|无资质|普通(的)?(小|中小|小微)?企业/;
 
+/** What a message's text says by itself, whatever the conversation: worked out once per text. */
+export interface TextReading {
+  topics: AwardTopic[];
+  /** The text with a cluster's level taken out (国家级…集群 is not the company's status). */
+  statusText: string;
+  level?: string;
+  /** The text speaks of a recognition (新认定、评上…): years are read against the conversation. */
+  speaksOfRecognition: boolean;
+  statusValid?: boolean;
+  provincialEquipmentSubsidyReceived?: boolean;
+  /** The amount the company invested, if the text names one (taken only in an equipment context). */
+  investmentYuan?: number;
+  /** 花了、买了、投了…: an amount in this text is an investment whatever the conversation. */
+  saysSpent: boolean;
+  contestPrize?: string;
+  clusterLevel?: string;
+  ownCompanyWords: boolean;
+  ownByLevel: boolean;
+  asksAmount: boolean;
+  isQuestion: boolean;
+  asksLimit: boolean;
+}
+
+/** Reads what the text states on its own (pure; the advisor memoises it with the question). */
+export function readFactText(text: string, moneyMentions?: MoneyMention[]): TextReading {
+  const mentionsCluster = /集群/.test(text);
+  // 集群新认定为国家级… : the recognition is the cluster's, not the company's status.
+  const topics = (Object.keys(TOPIC_PATTERNS) as AwardTopic[]).filter(
+    (t) => TOPIC_PATTERNS[t].test(text) && !(t === 'recognition' && mentionsCluster && !/小巨人|专精特新/.test(text)),
+  );
+
+  // Status held. A cluster's level (国家级中小企业特色产业集群) is not the company's.
+  const statusText = mentionsCluster ? text.replace(/(国家级|省级)(的)?(中小企业)?(特色产业)?集群/g, '集群') : text;
+  let level: string | undefined;
+  if (NO_STATUS.test(statusText)) level = 'none';
+  if (affirmed(statusText, INNOVATIVE)) level = 'innovative';
+  if (affirmed(statusText, PROVINCIAL)) level = 'provincial';
+  if (affirmed(statusText, NATIONAL)) level = 'national';
+
+  let statusValid: boolean | undefined;
+  if (/(过期|失效|到期了|超过有效期|过了有效期)/.test(text) && /资质|资格|专精特新|小巨人|认定/.test(text)) statusValid = false;
+  else if (/(在|仍在|还在)有效期/.test(text)) statusValid = true;
+
+  let provincialEquipmentSubsidyReceived: boolean | undefined;
+  if (/省(里|级|财政)?[^，。]{0,8}(已经|已)?(给过|补过|拿过|补贴过|补助过|享受过|领过)|已(经)?(获|拿|领|享受)(过|了)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里(的)?(补贴|补助)(已经)?(拿|领|给)(过|了)/.test(text)) {
+    provincialEquipmentSubsidyReceived = true;
+  } else if (/(没有|没|未|还没)(拿|领|获得|享受|申请)?(过)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里没(补|给)/.test(text)) {
+    provincialEquipmentSubsidyReceived = false;
+  }
+
+  // The investment: an amount spoken of with equipment or investment words, not a subsidy already received.
+  const mentions = (moneyMentions ?? findMoneyMentions(text)).filter(
+    (m) =>
+      !/^(的)?(补贴|补助|奖励|奖金)/.test(text.slice(m.index + m.text.length, m.index + m.text.length + 3)) &&
+      !/(含税|税前)[是为]?$/.test(text.slice(Math.max(0, m.index - 4), m.index)),
+  );
+  let investmentYuan: number | undefined;
+  if (mentions.length > 0) {
+    const afterTax = mentions.find((m) => /税后[是为]?$/.test(text.slice(Math.max(0, m.index - 4), m.index)));
+    const additive = mentions.length > 1 && /又|另外|还买|加上|以及|再加/.test(text);
+    if (afterTax) investmentYuan = afterTax.yuan;
+    else if (additive) investmentYuan = mentions.reduce((sum, m) => sum + m.yuan, 0);
+    else {
+      const near = mentions
+        .map((m) => ({ m, distance: distanceToKeyword(text, m.index, /设备|软件|投资|投入|花了|买了|投了|购置/) }))
+        .sort((a, b) => a.distance - b.distance);
+      investmentYuan = near[0]!.m.yuan;
+    }
+  }
+
+  // One rank is the company's prize; several (一二三等奖) are a question about the table.
+  const ranks = PRIZE_RANKS.filter(([, pattern]) => pattern.test(text)).map(([rank]) => rank);
+  let contestPrize = /一二三等奖|一、二、三等奖/.test(text) || ranks.length !== 1 ? undefined : ranks[0];
+  if (!contestPrize && /(没|未)(获|得|拿)(到)?奖|优秀奖|入围奖|参与奖/.test(text) && topics.includes('contest')) contestPrize = 'none';
+
+  let clusterLevel: string | undefined;
+  if (mentionsCluster) {
+    if (/国家级(的)?(中小企业)?(特色产业)?集群|集群[^，。]{0,10}国家级/.test(text)) clusterLevel = 'national';
+    else if (/省级(的)?(中小企业)?(特色产业)?集群|集群[^，。]{0,10}省级/.test(text)) clusterLevel = 'provincial';
+    else if (/市级/.test(text)) clusterLevel = 'none';
+  }
+
+  // "小巨人买设备能补多少": one status named and a quantity asked is the asker's own case; "分别奖多少" for
+  // several statuses, or "能申请吗", is a question about the rule.
+  const levelsNamed = [NATIONAL, PROVINCIAL, INNOVATIVE].filter((p) => p.test(statusText)).length;
+  return {
+    topics,
+    statusText,
+    level,
+    speaksOfRecognition: TOPIC_PATTERNS.recognition.test(statusText),
+    statusValid,
+    provincialEquipmentSubsidyReceived,
+    investmentYuan,
+    saysSpent: /花了|买了|投了|投入|共计|一共/.test(text),
+    contestPrize,
+    clusterLevel,
+    ownCompanyWords: OWN_COMPANY.test(text) || ACTION.test(text),
+    ownByLevel: levelsNamed === 1 && /多少(?![家条名个人项年天次])|几万/.test(text) && !/分别|各/.test(text),
+    asksAmount: ASKS_AMOUNT.test(text),
+    isQuestion: QUESTION.test(text),
+    asksLimit: ASKS_LIMIT.test(text),
+  };
+}
+
 /**
  * Reads the facts a message states about the asker's company. `pending` is the fact the advisor asked for
- * last; a short reply ("省级", "500万", "一等奖", "没有") answers it.
+ * last; a short reply ("省级", "500万", "一等奖", "没有") answers it. `reading` is `readFactText(text)`,
+ * when the caller has it already.
  */
 export function extractFacts(
   text: string,
@@ -94,25 +199,16 @@ export function extractFacts(
     known?: Facts;
     /** The text's money mentions, when the caller has found them already. */
     moneyMentions?: MoneyMention[];
+    reading?: TextReading;
   },
 ): Extraction {
+  const reading = options.reading ?? readFactText(text, options.moneyMentions);
+  const { topics, statusText } = reading;
   const facts: Facts = {};
-  const mentionsCluster = /集群/.test(text);
-  // 集群新认定为国家级… : the recognition is the cluster's, not the company's status.
-  const topics = (Object.keys(TOPIC_PATTERNS) as AwardTopic[]).filter(
-    (t) => TOPIC_PATTERNS[t].test(text) && !(t === 'recognition' && mentionsCluster && !/小巨人|专精特新/.test(text)),
-  );
+  if (reading.level !== undefined) facts.level = reading.level;
 
-  // Status held. A cluster's level (国家级中小企业特色产业集群) is not the company's.
-  const statusText = mentionsCluster ? text.replace(/(国家级|省级)(的)?(中小企业)?(特色产业)?集群/g, '集群') : text;
-  if (NO_STATUS.test(statusText)) facts.level = 'none';
-  if (affirmed(statusText, INNOVATIVE)) facts.level = 'innovative';
-  if (affirmed(statusText, PROVINCIAL)) facts.level = 'provincial';
-  if (affirmed(statusText, NATIONAL)) facts.level = 'national';
-
-  // Newly recognised: the year attaches to each level named in the same breath.
   // Newly recognised: each level takes the year said in its own clause (2025年省级…，2026年小巨人…).
-  if (TOPIC_PATTERNS.recognition.test(statusText)) {
+  if (reading.speaksOfRecognition) {
     const wholeYear = yearOf(statusText, options.asOf, options.known);
     for (const segment of statusText.split(/[，；。,;]/)) {
       // 复核 or 过期 is not a recognition: a year attaches only where the clause says the status was obtained.
@@ -124,47 +220,16 @@ export function extractFacts(
     }
   }
 
-  if (/(过期|失效|到期了|超过有效期|过了有效期)/.test(text) && /资质|资格|专精特新|小巨人|认定/.test(text)) facts.statusValid = false;
-  else if (/(在|仍在|还在)有效期/.test(text)) facts.statusValid = true;
+  if (reading.statusValid !== undefined) facts.statusValid = reading.statusValid;
+  if (reading.provincialEquipmentSubsidyReceived !== undefined) facts.provincialEquipmentSubsidyReceived = reading.provincialEquipmentSubsidyReceived;
 
-  if (/省(里|级|财政)?[^，。]{0,8}(已经|已)?(给过|补过|拿过|补贴过|补助过|享受过|领过)|已(经)?(获|拿|领|享受)(过|了)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里(的)?(补贴|补助)(已经)?(拿|领|给)(过|了)/.test(text)) {
-    facts.provincialEquipmentSubsidyReceived = true;
-  } else if (/(没有|没|未|还没)(拿|领|获得|享受|申请)?(过)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里没(补|给)/.test(text)) {
-    facts.provincialEquipmentSubsidyReceived = false;
-  }
-
-  // The investment: an amount spoken of with equipment or investment words, not a subsidy already received.
-  const mentions = (options.moneyMentions ?? findMoneyMentions(text)).filter(
-    (m) =>
-      !/^(的)?(补贴|补助|奖励|奖金)/.test(text.slice(m.index + m.text.length, m.index + m.text.length + 3)) &&
-      !/(含税|税前)[是为]?$/.test(text.slice(Math.max(0, m.index - 4), m.index)),
-  );
   // In a conversation about equipment, a bare amount ("不对，是800万", "换成3000万呢") corrects the investment.
   const equipmentContext = topics.includes('equipment') || (topics.length === 0 && options.conversationTopics?.includes('equipment'));
-  if (mentions.length > 0 && (equipmentContext || options.pending === 'investmentYuan' || /花了|买了|投了|投入|共计|一共/.test(text))) {
-    const afterTax = mentions.find((m) => /税后[是为]?$/.test(text.slice(Math.max(0, m.index - 4), m.index)));
-    const additive = mentions.length > 1 && /又|另外|还买|加上|以及|再加/.test(text);
-    if (afterTax) facts.investmentYuan = afterTax.yuan;
-    else if (additive) facts.investmentYuan = mentions.reduce((sum, m) => sum + m.yuan, 0);
-    else {
-      const near = mentions
-        .map((m) => ({ m, distance: distanceToKeyword(text, m.index, /设备|软件|投资|投入|花了|买了|投了|购置/) }))
-        .sort((a, b) => a.distance - b.distance);
-      facts.investmentYuan = near[0]!.m.yuan;
-    }
+  if (reading.investmentYuan !== undefined && (equipmentContext || options.pending === 'investmentYuan' || reading.saysSpent)) {
+    facts.investmentYuan = reading.investmentYuan;
   }
-
-  // One rank is the company's prize; several (一二三等奖) are a question about the table.
-  const ranks = PRIZE_RANKS.filter(([, pattern]) => pattern.test(text)).map(([rank]) => rank);
-  const prize = /一二三等奖|一、二、三等奖/.test(text) || ranks.length !== 1 ? undefined : ranks[0];
-  if (prize) facts.contestPrize = prize;
-  else if (/(没|未)(获|得|拿)(到)?奖|优秀奖|入围奖|参与奖/.test(text) && topics.includes('contest')) facts.contestPrize = 'none';
-
-  if (mentionsCluster) {
-    if (/国家级(的)?(中小企业)?(特色产业)?集群|集群[^，。]{0,10}国家级/.test(text)) facts.clusterLevel = 'national';
-    else if (/省级(的)?(中小企业)?(特色产业)?集群|集群[^，。]{0,10}省级/.test(text)) facts.clusterLevel = 'provincial';
-    else if (/市级/.test(text)) facts.clusterLevel = 'none';
-  }
+  if (reading.contestPrize !== undefined) facts.contestPrize = reading.contestPrize;
+  if (reading.clusterLevel !== undefined) facts.clusterLevel = reading.clusterLevel;
 
   if (options.pending && facts[options.pending] === undefined) {
     const answer = answerToPending(text, options.pending, options.declarations, options.asOf, options.moneyMentions);
@@ -173,17 +238,13 @@ export function extractFacts(
 
   // A level alone ("创新型中小企业能申请吗") is a general question; an amount, prize or year is the asker's own case.
   const specific = ['investmentYuan', 'contestPrize', 'clusterLevel', 'nationalRecognitionYear', 'provincialRecognitionYear'].some((f) => facts[f] !== undefined);
-  // "小巨人买设备能补多少": one status named and a quantity asked is the asker's own case; "分别奖多少" for
-  // several statuses, or "能申请吗", is a question about the rule.
-  const levelsNamed = [NATIONAL, PROVINCIAL, INNOVATIVE].filter((p) => p.test(statusText)).length;
-  const ownByLevel = levelsNamed === 1 && /多少(?![家条名个人项年天次])|几万/.test(text) && !/分别|各/.test(text);
   return {
     facts,
     topics,
-    aboutOwnCompany: OWN_COMPANY.test(text) || ACTION.test(text) || specific || ownByLevel || (options.pending !== undefined && Object.keys(facts).length > 0),
-    asksAmount: ASKS_AMOUNT.test(text),
-    isQuestion: QUESTION.test(text),
-    asksLimit: ASKS_LIMIT.test(text),
+    aboutOwnCompany: reading.ownCompanyWords || specific || reading.ownByLevel || (options.pending !== undefined && Object.keys(facts).length > 0),
+    asksAmount: reading.asksAmount,
+    isQuestion: reading.isQuestion,
+    asksLimit: reading.asksLimit,
   };
 }
 
