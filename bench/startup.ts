@@ -4,7 +4,7 @@
  * Time from spawning the service to the first 200 from `/readyz` (polled every 10 ms), (a) with a built
  * index in KNOWLEDGE_DIST_DIR, (b) with an empty KNOWLEDGE_DIST_DIR, so the index is rebuilt at start.
  * Each is measured with two launchers:
- *  - `node --import tsx server/server.ts`: what `npm start` (`tsx server/server.ts`) runs, without npm
+ *  - `node [flags of npm start] --import tsx server/server.ts`: what `npm start` runs, without npm
  *    and the tsx CLI in front (the same command as server/testing/spawn-server.ts);
  *  - `npm start`: literally, as an operator types it (npm, then the tsx CLI, then node).
  * One untimed start first builds the index for (a) and warms tsx's compile cache and the OS file cache.
@@ -72,7 +72,7 @@ try {
 }
 process.stdout.write('\n\n');
 
-const LAUNCHER_LABEL: Record<Launcher, string> = { node: 'node --import tsx', npm: 'npm start' };
+const LAUNCHER_LABEL: Record<Launcher, string> = { node: 'node（npm start 的命令）', npm: 'npm start' };
 const summary = results.map((r) => {
   const ready = r.starts.map((s) => s.readyMs);
   const kb = r.starts.flatMap((s) => (s.knowledgeMs !== undefined ? [s.knowledgeMs] : []));
