@@ -83,7 +83,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
     // The plugin's own key: IPv6 addresses grouped by subnet. Its IPv6 test is a long regular expression run
     // on every request; an IPv4 address (no colon) needs none of it.
-    keyGenerator: (request) => (request.ip.includes(':') ? normalizeIP(request.ip) : request.ip),
+    keyGenerator: (request) => (request.ip.includes(':') ? normalizeIP(request.ip) : request.ip.toLowerCase()),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: { code: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试` },

@@ -29,6 +29,8 @@ const ACTION = /买了|投了|花了|购置了|添置了|采购了|拿了|得了
 const QUESTION = /[？?]|吗|呢|什么|怎么|如何|是否|哪|多少|几|还是|是不是|有没有|能不能|可不可以|可以吗|啥/;
 const ASKS_LIMIT = /最多|最高|上限|封顶|比例|按多少|百分之|几个点|标准是/;
 
+const INVESTMENT_WORDS = /设备|软件|投资|投入|花了|买了|投了|购置/;
+
 const PRIZE_RANKS: [string, RegExp][] = [
   ['first', /一等奖/],
   ['second', /二等奖/],
@@ -144,7 +146,7 @@ export function readFactText(text: string, moneyMentions?: MoneyMention[]): Text
     else if (additive) investmentYuan = mentions.reduce((sum, m) => sum + m.yuan, 0);
     else {
       const near = mentions
-        .map((m) => ({ m, distance: distanceToKeyword(text, m.index, /设备|软件|投资|投入|花了|买了|投了|购置/) }))
+        .map((m) => ({ m, distance: distanceToKeyword(text, m.index, INVESTMENT_WORDS) }))
         .sort((a, b) => a.distance - b.distance);
       investmentYuan = near[0]!.m.yuan;
     }

@@ -56,6 +56,22 @@ describe('Q&A log group commit', () => {
     expect(log.count()).toBe(1);
   });
 
+  it('fails a whole batch at once when the file is locked, instead of waiting out the lock once per record', async () => {
+    log = openQaLog(mkdtempSync(path.join(tmpdir(), 'qa-log-')), { busyTimeoutMs: 100 });
+    const holder = new Database(log.file);
+    holder.exec('BEGIN EXCLUSIVE');
+    const started = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => log!.recordAsk(record(`locked-${i}`))));
+    const elapsedMs = performance.now() - started;
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    // One wait for the lock, not twenty-one.
+    expect(elapsedMs).toBeLessThan(1000);
+    holder.exec('ROLLBACK');
+    holder.close();
+    await log.recordAsk(record('after-lock'));
+    expect(log.count()).toBe(1);
+  });
+
   it('rejects a record that arrives after close instead of dropping it silently', async () => {
     const closed = openQaLog(mkdtempSync(path.join(tmpdir(), 'qa-log-')));
     closed.close();

@@ -44,14 +44,14 @@ export interface QaLog {
  * The Q&A log: every question and answer, and feedback beside it, in SQLite (WAL). Callers send an answer
  * only after `recordAsk` has resolved, so whatever a caller received is on disk even if the process is killed.
  */
-export function openQaLog(dataDir: string): QaLog {
+export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } = {}): QaLog {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'qa-log.sqlite');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL with WAL survives a killed process (not a power cut) and keeps writes fast.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   db.exec(`
     CREATE TABLE IF NOT EXISTS asks (
       id TEXT PRIMARY KEY,
@@ -122,8 +122,14 @@ export function openQaLog(dataDir: string): QaLog {
     try {
       insertBatch(batch.map((p) => p.row));
       for (const p of batch) p.resolve();
-    } catch {
-      // The transaction rolled back as a whole: retry one by one so a bad record fails only its own answer.
+    } catch (error) {
+      // A locked or unwritable file fails the whole batch at once: retrying row by row would wait out the
+      // busy timeout once per row, with the event loop blocked.
+      if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT')) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      // A bad record rolled the transaction back: retry one by one so it fails only its own answer.
       for (const p of batch) {
         try {
           insertAsk.run(...p.row);
