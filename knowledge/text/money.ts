@@ -49,21 +49,16 @@ const CHAR_MAP: Record<string, string> = {
   '\u3000': ' ',
 };
 
-/** Any character `mapChars` would change; most questions have none, and are returned as they are. */
-const MAPPED_CHAR = new RegExp(`[\\uff01-\\uff5e${Object.keys(CHAR_MAP).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'u');
+/** The characters `mapChars` changes: full-width ASCII and the variants in CHAR_MAP. */
+const MAPPED_CHARS = new RegExp(`[\\uff01-\\uff5e${Object.keys(CHAR_MAP).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
 
+/** Full-width ASCII to half-width and variant characters to their usual form, one for one (offsets are kept). */
 function mapChars(text: string): string {
-  if (!MAPPED_CHAR.test(text)) return text;
-  let out = '';
-  for (const ch of text) {
+  // The expression visits only the characters to change; the rest of the text is copied in one piece.
+  return text.replace(MAPPED_CHARS, (ch) => {
     const code = ch.charCodeAt(0);
-    if (ch.length === 1 && code >= 0xff01 && code <= 0xff5e) {
-      out += String.fromCharCode(code - 0xfee0);
-    } else {
-      out += CHAR_MAP[ch] ?? ch;
-    }
-  }
-  return out;
+    return ch.length === 1 && code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : (CHAR_MAP[ch] ?? ch);
+  });
 }
 
 const CN_DIGITS = '零一二三四五六七八九';
