@@ -296,7 +296,7 @@ function shortUrl(url: string): string {
  * Reads a `.cpuprofile` (from `node --cpu-prof`) and ranks, by self time: functions, and files/packages;
  * and by inclusive time: the repo's own functions. Idle and GC are listed under their own names.
  */
-export function summariseCpuProfile(file: string, options: { top?: number; fromUs?: number; toUs?: number; windows?: { fromUs: number; toUs: number }[] } = {}) {
+export function summariseCpuProfile(file: string, options: { top?: number; windows?: { fromUs: number; toUs: number }[] } = {}) {
   const top = options.top ?? 15;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: CpuProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -309,7 +309,6 @@ export function summariseCpuProfile(file: string, options: { top?: number; fromU
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if ((options.fromUs !== undefined && at < options.fromUs) || (options.toUs !== undefined && at > options.toUs)) return;
     if (options.windows && !options.windows.some((w) => at >= w.fromUs && at <= w.toUs)) return;
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
@@ -349,7 +348,7 @@ export function summariseCpuProfile(file: string, options: { top?: number; fromU
     file,
     wallMs: options.windows
       ? options.windows.reduce((sum, w) => sum + (w.toUs - w.fromUs), 0) / 1000
-      : ((options.toUs ?? profile.endTime) - Math.max(options.fromUs ?? profile.startTime, profile.startTime)) / 1000,
+      : (profile.endTime - profile.startTime) / 1000,
     busyMs: busyUs / 1000,
     idleMs: idleUs / 1000,
     topSelfFunctions: rank(selfByFn),
