@@ -12,9 +12,9 @@
  *   --no-memo    analyse every question afresh (ANALYSIS_CACHE_SIZE=0): with the memo, the timed rounds
  *                find every golden question analysed by the warm-up round
  */
-import { DEFAULT_DIST_DIR, openKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { openKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createAdvisor } from '../server/answering/advisor.js';
-import { loadRuleSets } from '../server/calculator/load-rules.js';
+import { loadRuleSets } from '../knowledge/rules/load-rules.js';
 import { DEFAULT_HOTLINE } from '../server/config.js';
 import { createMemorySessionStore } from '../server/sessions/session-store.js';
 import { loadGoldenSet } from '../eval/golden/schema.js';
@@ -26,13 +26,13 @@ const rounds = numberArg('rounds', 5);
 const warmupRounds = numberArg('warmup', 1);
 
 const openStarted = performance.now();
-const knowledge = await openKnowledgeBase({ distDir: DEFAULT_DIST_DIR });
+const knowledge = await openKnowledgeBase();
 const openMs = performance.now() - openStarted;
 const sessions = createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 });
 const noMemo = process.argv.includes('--no-memo');
 const advisor = createAdvisor({
   knowledge,
-  ruleSets: loadRuleSets(),
+  ruleSets: knowledge.ruleSets,
   sessions,
   hotline: DEFAULT_HOTLINE,
   today: () => DEFAULT_AS_OF,

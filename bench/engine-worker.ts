@@ -8,7 +8,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { DEFAULT_SOURCES_DIR, indexableText } from '../knowledge/knowledge-base.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../knowledge/base-folder.js';
+import { indexableText } from '../knowledge/knowledge-base.js';
 import { loadSources } from '../knowledge/pipeline/sources.js';
 import type { PolicyDocument } from '../knowledge/types.js';
 import { buildAdvisorIndex } from './lib/advisor.js';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   let primaryDocId: string | undefined;
   if (argFlag('--with-default')) {
     // The advisor's own documents first, as the product would have them, then the library around them.
-    const sources = loadSources(DEFAULT_SOURCES_DIR);
+    const sources = loadSources(baseFolder(DEFAULT_BASE_DIR));
     documents.push(...sources.documents);
     aliases = new Map(sources.aliases);
     primaryDocId = sources.primaryDocId;

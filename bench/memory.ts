@@ -62,7 +62,7 @@ async function breakdownChild(): Promise<void> {
   mark('@node-rs/jieba 与词典数据');
   const kb = await import('../knowledge/knowledge-base.js');
   mark('知识库其余模块（hnswlib、opencc、yaml…）');
-  await kb.openKnowledgeBase({ distDir: kb.DEFAULT_DIST_DIR });
+  await kb.openKnowledgeBase();
   mark('打开知识库（jieba 分词实例、索引、文档）');
   await import('../server/app.js');
   mark('fastify 与全部插件、路由模块');
@@ -81,10 +81,10 @@ if (process.env.BENCH_MEMORY_BREAKDOWN_CHILD === '1') {
 
 // Imported here, not at the top, so that the breakdown child above starts from an empty process.
 const { createAdvisor } = await import('../server/answering/advisor.js');
-const { loadRuleSets } = await import('../server/calculator/load-rules.js');
+const { loadRuleSets } = await import('../knowledge/rules/load-rules.js');
 const { loadConfig } = await import('../server/config.js');
 const { createMemorySessionStore } = await import('../server/sessions/session-store.js');
-const { DEFAULT_DIST_DIR, openKnowledgeBase } = await import('../knowledge/knowledge-base.js');
+const { openKnowledgeBase } = await import('../knowledge/knowledge-base.js');
 const { loadGoldenSet } = await import('../eval/golden/schema.js');
 const { DEFAULT_AS_OF } = await import('../eval/runner/run.js');
 const total = numberArg('questions', 20_000);
@@ -105,9 +105,9 @@ interface Answer {
 const fingerprint = (a: Pick<Answer, 'kind' | 'calculations'>) => `${a.kind}:${a.calculations.map((c) => c.amountYuan).join(',')}`;
 
 // ---- 1. In process: the store the service builds, behind the advisor, after 20,000 sessions ----
-const knowledge = await openKnowledgeBase({ distDir: DEFAULT_DIST_DIR });
+const knowledge = await openKnowledgeBase();
 const store = createMemorySessionStore({ max: defaults.sessions.max, ttlMs: defaults.sessions.ttlMs });
-const advisor = createAdvisor({ knowledge, ruleSets: loadRuleSets(), sessions: store, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
+const advisor = createAdvisor({ knowledge, ruleSets: knowledge.ruleSets, sessions: store, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
 
 /**
  * The probe conversation: a multi-turn case whose last turn is answered differently with its earlier turns
@@ -115,7 +115,7 @@ const advisor = createAdvisor({ knowledge, ruleSets: loadRuleSets(), sessions: s
  */
 async function chooseProbe() {
   const probeStore = createMemorySessionStore({ max: 100, ttlMs: 3_600_000 });
-  const probeAdvisor = createAdvisor({ knowledge, ruleSets: loadRuleSets(), sessions: probeStore, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
+  const probeAdvisor = createAdvisor({ knowledge, ruleSets: knowledge.ruleSets, sessions: probeStore, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
   const candidates = cases.filter((c) => c.turns.length >= 2).sort((a, b) => Number(b.category === 'multi-turn') - Number(a.category === 'multi-turn'));
   for (const c of candidates) {
     const asOf = c.asOf ?? DEFAULT_AS_OF;

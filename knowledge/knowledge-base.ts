@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolveBaseFolder, type BaseFolder } from './base-folder.js';
 import { KnowledgeError } from './errors.js';
 import { buildBm25, loadBm25, type Bm25Data, type Bm25Index } from './index/bm25.js';
 import { corpusIdf, createLocalEmbedder, type Embedder } from './index/embedder.js';
@@ -10,16 +10,19 @@ import { createRetriever, type Retriever, type RetrieverParts } from './index/re
 import { createTokenizer, type Tokenizer } from './index/tokenize.js';
 import { buildVectorIndex, readVectorIndex, type VectorIndex } from './index/vector-index.js';
 import { loadSources } from './pipeline/sources.js';
+import { checkRuleConstants } from './rules/constants-check.js';
+import { loadRuleSets } from './rules/load-rules.js';
+import type { RuleSet } from './rules/rules-schema.js';
 import type { Clause, CleaningReport, DocumentMeta, PolicyDocument } from './types.js';
 
 /** Bumped whenever the on-disk layout or the way clauses are indexed changes. */
 export const INDEX_FORMAT_VERSION = 3;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_SOURCES_DIR = path.join(here, 'sources');
-export const DEFAULT_DIST_DIR = path.join(here, 'dist');
-
 export interface KnowledgeBase {
+  /** The folder this base was read from. */
+  readonly base: BaseFolder;
+  /** The award rules of the base's documents, each checked against the clause it cites. */
+  readonly ruleSets: RuleSet[];
   readonly documents: PolicyDocument[];
   readonly clauses: Clause[];
   readonly reports: CleaningReport[];
@@ -41,7 +44,9 @@ export interface KnowledgeBase {
 }
 
 export interface OpenKnowledgeOptions {
-  sourcesDir?: string;
+  /** The knowledge base folder, or its name under knowledge/bases; default: `KNOWLEDGE_BASE`, then the Zhengzhou base. */
+  base?: string | BaseFolder;
+  /** Where the built index is kept; default: the base's `dist/`. */
   distDir?: string;
   embedder?: Embedder;
   /** `if-stale` (default) rebuilds when the inputs changed or the index is unreadable; `never` fails instead. */
@@ -147,15 +152,15 @@ export async function indexClauses(
  * It never serves from an index whose files fail their checksums.
  */
 export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Promise<KnowledgeBase> {
-  const sourcesDir = options.sourcesDir ?? DEFAULT_SOURCES_DIR;
-  const distDir = options.distDir ?? DEFAULT_DIST_DIR;
-  const lexicon: Lexicon = loadLexicon(path.join(sourcesDir, 'lexicon.yaml'));
+  const base = typeof options.base === 'object' ? options.base : resolveBaseFolder(options.base);
+  const distDir = options.distDir ?? base.distDir;
+  const lexicon: Lexicon = loadLexicon(base.lexiconFile);
   const tokenizer = createTokenizer(lexicon);
   const embedderFor = (bm25: Bm25Index): Embedder => options.embedder ?? createLocalEmbedder({ tokenizer, lexicon, idf: corpusIdf(bm25) });
   // The id only (it enters the inputs hash); the real local embedder needs the built BM25 index.
   const embedderId = options.embedder?.id ?? createLocalEmbedder({ tokenizer, lexicon, idf: () => undefined }).id;
   const log = options.log ?? (() => {});
-  const sources = loadSources(sourcesDir, [`format:${INDEX_FORMAT_VERSION}`, `embedder:${embedderId}`]);
+  const sources = loadSources(base, [`format:${INDEX_FORMAT_VERSION}`, `embedder:${embedderId}`]);
   const rebuild = options.rebuild ?? 'if-stale';
 
   const files = { documents: 'documents.json', bm25: 'bm25.bin', vectors: 'vectors.hnsw' };
@@ -221,7 +226,16 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     ofDocument.set(c.id, c);
   }
 
+  const ruleSets = loadRuleSets(base.rulesDir);
+  const getClause = (docId: string, clauseId: string) => clauseIndex.get(docId)?.get(clauseId);
+  const violations = ruleSets.flatMap((ruleSet) =>
+    checkRuleConstants(ruleSet, getClause).map((v) => `${ruleSet.id} ${v.ruleId} ${v.path}: ${v.message}（${v.docId}:${v.clauseId}）`),
+  );
+  if (violations.length > 0) throw new KnowledgeError('rules_invalid', `award rules do not match their clauses: ${violations.join('; ')}`);
+
   return {
+    base,
+    ruleSets,
     documents: stored.documents,
     clauses,
     reports: stored.reports,
@@ -235,7 +249,7 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     inputsHash: sources.inputsHash,
     knowsWord: (word) => bm25.has(word),
     getDocument: (docId) => metaById.get(docId),
-    getClause: (docId, clauseId) => clauseIndex.get(docId)?.get(clauseId),
+    getClause,
     neighbours(docId, clauseId, radius = 1) {
       const document = stored.documents.find((d) => d.meta.id === docId);
       if (!document) return [];

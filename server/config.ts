@@ -20,6 +20,7 @@ export const configSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default(path.join(repoRoot, 'data')),
+  KNOWLEDGE_BASE: z.string().min(1).optional(),
   KNOWLEDGE_DIST_DIR: z.string().min(1).optional(),
   HOTLINE: z.string().min(1).default(DEFAULT_HOTLINE),
 
@@ -55,6 +56,8 @@ export interface AdvisorConfig {
   port: number;
   logLevel: RawConfig['LOG_LEVEL'];
   dataDir: string;
+  /** The knowledge base folder (or its name under knowledge/bases); default: the Zhengzhou base. */
+  knowledgeBase?: string;
   knowledgeDistDir?: string;
   hotline: string;
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number };
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: c.PORT,
     logLevel: c.LOG_LEVEL,
     dataDir: c.DATA_DIR,
+    knowledgeBase: c.KNOWLEDGE_BASE,
     knowledgeDistDir: c.KNOWLEDGE_DIST_DIR,
     hotline: c.HOTLINE,
     llm: c.LLM_BASE_URL

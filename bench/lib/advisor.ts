@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SOURCES_DIR, indexClauses, writeBm25 } from '../../knowledge/knowledge-base.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
+import { indexClauses, writeBm25 } from '../../knowledge/knowledge-base.js';
 import { corpusIdf, createLocalEmbedder } from '../../knowledge/index/embedder.js';
 import { loadLexicon } from '../../knowledge/index/lexicon.js';
 import { createRetriever, type Retriever } from '../../knowledge/index/retriever.js';
@@ -43,7 +44,7 @@ export async function buildAdvisorIndex(
     options.peak?.sample();
   };
 
-  const lexicon = loadLexicon(path.join(DEFAULT_SOURCES_DIR, 'lexicon.yaml'));
+  const lexicon = loadLexicon(baseFolder(DEFAULT_BASE_DIR).lexiconFile);
   const tokenizer = createTokenizer(lexicon);
   const clauses = documents.flatMap((d) => d.clauses);
   const metas = new Map(documents.map((d) => [d.meta.id, d.meta]));

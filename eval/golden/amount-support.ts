@@ -1,5 +1,5 @@
 import type { Clause } from '../../knowledge/types.js';
-import type { Rule } from '../../server/calculator/rules-schema.js';
+import type { Rule } from '../../knowledge/rules/rules-schema.js';
 
 /**
  * What an expected amount of a golden case may be, given the clause it cites (the hygiene rule of the

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge/knowledge-base.js';
-import { loadRuleSets } from '../../server/calculator/load-rules.js';
-import type { Rule } from '../../server/calculator/rules-schema.js';
+import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
+import type { Rule } from '../../knowledge/rules/rules-schema.js';
 import { isSupported, percentRange, supportedAmounts } from './amount-support.js';
 import { loadGoldenSet } from './schema.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
+
+const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
 
 /**
  * Hygiene of the golden set: an expected amount must come from the clause the case cites (its text, or the
@@ -14,7 +17,7 @@ import { loadGoldenSet } from './schema.js';
  * is wrong data, not a product failure. See amount-support.ts for what "comes from the rule" means.
  */
 const cases = loadGoldenSet();
-const rules: Rule[] = loadRuleSets().flatMap((rs) => rs.rules);
+const rules: Rule[] = loadRuleSets(TEST_RULES_DIR).flatMap((rs) => rs.rules);
 let kb: KnowledgeBase;
 
 beforeAll(async () => {

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createOpenAiEmbedder } from '../../knowledge/index/embedder.js';
-import { DEFAULT_DIST_DIR, openKnowledgeBase } from '../../knowledge/knowledge-base.js';
+import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { createModelComposer } from '../../server/answering/model-composer.js';
-import { loadRuleSets } from '../../server/calculator/load-rules.js';
+import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
 import { loadConfig } from '../../server/config.js';
 import { loadGoldenSet } from '../golden/schema.js';
 import { compareReports, formatComparison, readReport } from './compare.js';
@@ -27,10 +27,10 @@ const USAGE = `用法：
 async function inProcessTarget(asOf: string): Promise<Target> {
   const config = loadConfig(process.env);
   const knowledge = await openKnowledgeBase({
-    distDir: config.knowledgeDistDir ? path.resolve(config.knowledgeDistDir) : DEFAULT_DIST_DIR,
+    ...(config.knowledgeDistDir ? { distDir: path.resolve(config.knowledgeDistDir) } : {}),
     ...(config.embeddings ? { embedder: createOpenAiEmbedder(config.embeddings) } : {}),
   });
-  const ruleSets = loadRuleSets();
+  const ruleSets = knowledge.ruleSets;
   const ruleSet = ruleSets.find((rs) => rs.docId === knowledge.primaryDocId) ?? ruleSets[0]!;
   const composer = config.llm ? createModelComposer({ ...config.llm, ruleSet }) : undefined;
   if (composer) process.stderr.write(`措辞：模型 ${composer.model}（${config.llm!.baseURL}），金额仍由计算器给出并经护栏检查\n`);

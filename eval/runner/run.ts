@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_DIST_DIR, openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeOptions } from '../../knowledge/knowledge-base.js';
+import { openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeOptions } from '../../knowledge/knowledge-base.js';
 import { createAdvisor, type ModelComposer } from '../../server/answering/advisor.js';
-import { loadRuleSets } from '../../server/calculator/load-rules.js';
-import type { RuleSet } from '../../server/calculator/rules-schema.js';
+import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
+import type { RuleSet } from '../../knowledge/rules/rules-schema.js';
 import { DEFAULT_HOTLINE } from '../../server/config.js';
 import { Answer, type AnswerBody } from '../../server/schemas.js';
 import { createMemorySessionStore } from '../../server/sessions/session-store.js';
@@ -39,7 +39,7 @@ export interface Target {
 }
 
 export interface InProcessOptions {
-  /** An open knowledge base; otherwise one is opened with `knowledgeOptions` (default: knowledge/dist). */
+  /** An open knowledge base; otherwise one is opened with `knowledgeOptions` (default: KNOWLEDGE_BASE, then the Zhengzhou base). */
   knowledge?: KnowledgeBase;
   knowledgeOptions?: OpenKnowledgeOptions;
   ruleSets?: RuleSet[];
@@ -53,12 +53,12 @@ export interface InProcessOptions {
 
 /** The advisor in this process, on its own session store: every case gets a fresh session. */
 export async function createInProcessTarget(options: InProcessOptions = {}): Promise<Target> {
-  const knowledge = options.knowledge ?? (await openKnowledgeBase({ distDir: DEFAULT_DIST_DIR, ...options.knowledgeOptions }));
+  const knowledge = options.knowledge ?? (await openKnowledgeBase(options.knowledgeOptions));
   const sessions = createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 });
   const today = options.today ?? DEFAULT_AS_OF;
   const advisor = createAdvisor({
     knowledge,
-    ruleSets: options.ruleSets ?? loadRuleSets(),
+    ruleSets: options.ruleSets ?? knowledge.ruleSets,
     sessions,
     hotline: options.hotline ?? DEFAULT_HOTLINE,
     ...(options.composer ? { composer: options.composer } : {}),

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES_DIR } from '../knowledge-base.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../base-folder.js';
+
+const DEFAULT_SOURCES_DIR = baseFolder(DEFAULT_BASE_DIR).sourcesDir;
 import { hasTraditionalCharacters, matchingKey } from '../text/normalise.js';
 import { cleanPolicyPage, parseErrata } from './clean.js';
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KnowledgeError } from '../errors.js';
@@ -37,9 +36,8 @@ export const manifestSchema = z
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 
-/** Reads and validates `manifest.yaml`; a bad entry fails with the file and the path inside it. */
-export function loadManifest(sourcesDir: string): Manifest {
-  const file = path.join(sourcesDir, 'manifest.yaml');
+/** Reads and validates a base's `manifest.yaml`; a bad entry fails with the file and the path inside it. */
+export function loadManifest(file: string): Manifest {
   const data: unknown = parseYaml(readFileSync(file, 'utf8'), { schema: 'core' });
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success) {

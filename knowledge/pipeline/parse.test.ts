@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES_DIR } from '../knowledge-base.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../base-folder.js';
 import { chineseNumeralToInt, parseLaw, parsePlan, parseResponsibleUnits } from './parse.js';
 import { loadSources } from './sources.js';
 
-const { documents } = loadSources(DEFAULT_SOURCES_DIR);
+const { documents } = loadSources(baseFolder(DEFAULT_BASE_DIR));
 const plan = documents.find((d) => d.meta.id === 'zhengzhou-srdi-2024')!;
 const law = documents.find((d) => d.meta.id === 'sme-promotion-law-2017')!;
 const henan = documents.find((d) => d.meta.id === 'henan-sme-measures-2008')!;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KnowledgeError } from '../errors.js';
+import type { BaseFolder } from '../base-folder.js';
 import type { CleaningReport, DocumentMeta, PolicyDocument } from '../types.js';
 import { cleanLawMarkdown, cleanPolicyPage, parseErrata } from './clean.js';
 import { loadManifest, type ManifestEntry } from './manifest.js';
@@ -45,12 +46,15 @@ export function loadDocument(entry: ManifestEntry, sourcesDir: string): { docume
 }
 
 /** Every input the build depends on, hashed; `extra` adds what else should invalidate it (code version, embedder). */
-export function hashInputs(sourcesDir: string, entries: ManifestEntry[], extra: string[]): string {
+export function hashInputs(base: BaseFolder, entries: ManifestEntry[], extra: string[]): string {
   const hash = createHash('sha256');
-  const files = ['manifest.yaml', 'lexicon.yaml', ...entries.flatMap((e) => [e.file, ...(e.errata ? [e.errata] : [])])];
-  for (const name of files) {
-    const file = path.join(sourcesDir, name);
-    hash.update(name).update('\0');
+  const files = [
+    base.manifestFile,
+    base.lexiconFile,
+    ...entries.flatMap((e) => [e.file, ...(e.errata ? [e.errata] : [])]).map((name) => path.join(base.sourcesDir, name)),
+  ];
+  for (const file of files) {
+    hash.update(path.relative(base.dir, file)).update('\0');
     if (existsSync(file)) hash.update(readFileSync(file));
     hash.update('\0');
   }
@@ -58,9 +62,10 @@ export function hashInputs(sourcesDir: string, entries: ManifestEntry[], extra: 
   return hash.digest('hex');
 }
 
-/** Reads the manifest and turns every listed source into clean, parsed documents. */
-export function loadSources(sourcesDir: string, extraHashInputs: string[] = []): LoadedSources {
-  const manifest = loadManifest(sourcesDir);
+/** Reads a base's manifest and turns every listed source into clean, parsed documents. */
+export function loadSources(base: BaseFolder, extraHashInputs: string[] = []): LoadedSources {
+  const manifest = loadManifest(base.manifestFile);
+  const sourcesDir = base.sourcesDir;
   const documents: PolicyDocument[] = [];
   const reports: CleaningReport[] = [];
   const aliases = new Map<string, string[]>();
@@ -71,5 +76,5 @@ export function loadSources(sourcesDir: string, extraHashInputs: string[] = []):
     aliases.set(entry.id, [entry.title, ...(entry.shortTitle ? [entry.shortTitle] : []), ...entry.aliases]);
   }
   const primary = manifest.documents.find((d) => d.primary) ?? manifest.documents[0]!;
-  return { documents, reports, aliases, primaryDocId: primary.id, inputsHash: hashInputs(sourcesDir, manifest.documents, extraHashInputs) };
+  return { documents, reports, aliases, primaryDocId: primary.id, inputsHash: hashInputs(base, manifest.documents, extraHashInputs) };
 }

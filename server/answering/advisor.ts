@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { SearchHit } from '../../knowledge/index/retriever.js';
 import type { Clause } from '../../knowledge/types.js';
 import { evaluateRules, type CalculationReport, type RuleResult } from '../calculator/engine.js';
-import type { Rule, RuleSet } from '../calculator/rules-schema.js';
+import type { Rule, RuleSet } from '../../knowledge/rules/rules-schema.js';
 import type { AnswerBody, CalculationBody, CitationBody } from '../schemas.js';
 import { emptySession, type Session, type SessionStore } from '../sessions/session-store.js';
 import {

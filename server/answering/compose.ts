@@ -1,7 +1,7 @@
 import type { DocumentMeta, Clause } from '../../knowledge/types.js';
 import { formatYuan } from '../../knowledge/text/money.js';
 import type { CalculationReport, FollowUpQuestion, RuleResult } from '../calculator/engine.js';
-import type { Rule } from '../calculator/rules-schema.js';
+import type { Rule } from '../../knowledge/rules/rules-schema.js';
 
 /**
  * The embedded default's answers: templates per intent, no model. Conclusion first, then amounts with

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { evaluateRules } from '../calculator/engine.js';
-import type { RuleSet } from '../calculator/rules-schema.js';
+import type { RuleSet } from '../../knowledge/rules/rules-schema.js';
 import type { ModelComposeInput, ModelComposer } from './advisor.js';
 
 export interface ModelComposerOptions {

@@ -1,5 +1,5 @@
 import { findMoneyMentions, type MoneyMention } from '../../knowledge/text/money.js';
-import type { FactDeclaration } from '../calculator/rules-schema.js';
+import type { FactDeclaration } from '../../knowledge/rules/rules-schema.js';
 
 /** Facts known about the asker's company, by the calculator's fact ids. */
 export type Facts = Record<string, string | number | boolean>;

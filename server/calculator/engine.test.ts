@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeCalculatorInputs, evaluateRules, matchPolicies, percentOfFloor, type RuleResult } from './engine.js';
 import type { FactInput } from './facts.js';
-import { loadRuleSets, parseRuleSet } from './load-rules.js';
+import { loadRuleSets, parseRuleSet } from '../../knowledge/rules/load-rules.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
 
-const [plan] = loadRuleSets();
+const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
+
+const [plan] = loadRuleSets(TEST_RULES_DIR);
 if (!plan) throw new Error('knowledge/rules has no rule set');
 
 const AS_OF = '2025-06-30';

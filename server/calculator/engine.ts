@@ -8,7 +8,7 @@ import {
   type FactValue,
   type InvalidFact,
 } from './facts.js';
-import type { Citation, Condition, FactDeclaration, FactType, Rule, RuleSet, RuleValidity } from './rules-schema.js';
+import type { Citation, Condition, FactDeclaration, FactType, Rule, RuleSet, RuleValidity } from '../../knowledge/rules/rules-schema.js';
 
 /**
  * The award calculator: pure functions from a rule set, facts and an evaluation date to amounts that are

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { coerceFact, coerceFacts } from './facts.js';
-import { loadRuleSets } from './load-rules.js';
+import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
 
-const [plan] = loadRuleSets();
+const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
+
+const [plan] = loadRuleSets(TEST_RULES_DIR);
 if (!plan) throw new Error('knowledge/rules has no rule set');
 const decl = (id: string) => plan.facts.find((f) => f.id === id)!;
 

@@ -1,6 +1,6 @@
 import { parseMoney } from '../../knowledge/text/money.js';
 import { normaliseInput } from '../../knowledge/text/normalise.js';
-import type { FactDeclaration, FactType, RuleSet } from './rules-schema.js';
+import type { FactDeclaration, FactType, RuleSet } from '../../knowledge/rules/rules-schema.js';
 
 /** A fact value after coercion: enum option value, boolean, or integer (money in yuan, year, count). */
 export type FactValue = string | number | boolean;

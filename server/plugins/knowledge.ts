@@ -1,10 +1,8 @@
 import path from 'node:path';
 import fp from 'fastify-plugin';
 import { createOpenAiEmbedder } from '../../knowledge/index/embedder.js';
-import { DEFAULT_DIST_DIR, openKnowledgeBase, type KnowledgeBase } from '../../knowledge/knowledge-base.js';
-import { validateRulesAgainstKnowledge } from '../../knowledge/rules-check.js';
-import { loadRuleSets } from '../calculator/load-rules.js';
-import type { RuleSet } from '../calculator/rules-schema.js';
+import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge/knowledge-base.js';
+import type { RuleSet } from '../../knowledge/rules/rules-schema.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,13 +20,12 @@ export default fp(
     const config = app.config;
     const started = performance.now();
     const knowledge = await openKnowledgeBase({
-      distDir: config.knowledgeDistDir ? path.resolve(config.knowledgeDistDir) : DEFAULT_DIST_DIR,
+      ...(config.knowledgeBase ? { base: config.knowledgeBase } : {}),
+      ...(config.knowledgeDistDir ? { distDir: path.resolve(config.knowledgeDistDir) } : {}),
       embedder: config.embeddings ? createOpenAiEmbedder(config.embeddings) : undefined,
       log: (message) => app.log.info(message),
     });
-    const ruleSets = loadRuleSets();
-    const violations = validateRulesAgainstKnowledge(knowledge, ruleSets);
-    if (violations.length > 0) throw new Error(`award rules do not match their clauses: ${violations.join('; ')}`);
+    const ruleSets = knowledge.ruleSets;
     app.log.info(
       { documents: knowledge.documents.length, clauses: knowledge.clauses.length, index: knowledge.origin, ms: Math.round(performance.now() - started) },
       'knowledge base ready',

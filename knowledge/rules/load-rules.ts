@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { RuleSetSchema, type Condition, type FactDeclaration, type RuleSet } from './rules-schema.js';
@@ -292,10 +291,8 @@ export function loadRuleSetFile(file: string): RuleSet {
   return ruleSet;
 }
 
-export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../knowledge/rules/', import.meta.url));
-
-/** Loads every `*.yaml` rule set in `dir`, in file-name order. Throws `RulesFileError` on the first bad file. */
-export function loadRuleSets(dir: string = DEFAULT_RULES_DIR): RuleSet[] {
+/** Loads every `*.yaml` rule set in `dir` (a base's `rules/`), in file-name order. Throws `RulesFileError` on the first bad file. */
+export function loadRuleSets(dir: string): RuleSet[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();

@@ -1,12 +1,16 @@
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findMoneyMentions } from '../../knowledge/text/money.js';
-import { normaliseInput } from '../../knowledge/text/normalise.js';
+import { findMoneyMentions } from '../text/money.js';
+import { normaliseInput } from '../text/normalise.js';
 import { checkRuleConstants, type ClauseLookup } from './constants-check.js';
 import { loadRuleSets } from './load-rules.js';
 import type { RuleSet } from './rules-schema.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../base-folder.js';
 
-const [plan] = loadRuleSets();
+const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
+
+const [plan] = loadRuleSets(TEST_RULES_DIR);
 if (!plan) throw new Error('knowledge/rules has no rule set');
 
 /** The award clauses as the SPEC quotes them (cleaned, simplified). */
@@ -142,10 +146,7 @@ describe('checkRuleConstants', () => {
   });
 
   it('agrees with the source page itself', () => {
-    const raw = readFileSync(
-      new URL('../../knowledge/sources/zhengzhou-srdi-doubling-2024-2026.raw.txt', import.meta.url),
-      'utf8',
-    );
+    const raw = readFileSync(path.join(baseFolder(DEFAULT_BASE_DIR).sourcesDir, 'zhengzhou-srdi-doubling-2024-2026.raw.txt'), 'utf8');
     const items: Record<string, string> = {};
     for (const line of raw.split('\n')) {
       const numbered = /^(\d+)\./.exec(line);

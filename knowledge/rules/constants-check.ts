@@ -1,6 +1,6 @@
 import nzhcn from 'nzh/cn';
-import { findMoneyMentions, formatYuan } from '../../knowledge/text/money.js';
-import { matchingKey, normaliseInput } from '../../knowledge/text/normalise.js';
+import { findMoneyMentions, formatYuan } from '../text/money.js';
+import { matchingKey, normaliseInput } from '../text/normalise.js';
 import { formatPath } from './load-rules.js';
 import type { Rule, RuleSet } from './rules-schema.js';
 

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRuleSets, parseRuleSet, RulesFileError } from './load-rules.js';
+import { baseFolder, DEFAULT_BASE_DIR } from '../base-folder.js';
+
+const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
 
 const VALID = `version: 1
 id: fixture-policy
@@ -69,7 +72,7 @@ function loadError(files: Record<string, string>): RulesFileError {
 
 describe('loadRuleSets', () => {
   it('loads the plan shipped in knowledge/rules', () => {
-    const sets = loadRuleSets();
+    const sets = loadRuleSets(TEST_RULES_DIR);
     expect(sets.map((s) => s.id)).toContain('zhengzhou-srdi-2024');
     const plan = sets.find((s) => s.id === 'zhengzhou-srdi-2024')!;
     expect(plan.rules.map((r) => r.citation.clauseId)).toEqual(['item-1', 'item-3', 'item-19', 'item-19', 'item-20']);
