@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{knowledge,server,bot,eval}/**/*.test.ts'],
+    include: ['{knowledge,server,bot,eval}/**/*.test.ts', '*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -14,12 +14,24 @@
  */
 import { openKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createAdvisor } from '../server/answering/advisor.js';
-import { loadRuleSets } from '../knowledge/rules/load-rules.js';
 import { DEFAULT_HOTLINE } from '../server/config.js';
 import { createMemorySessionStore } from '../server/sessions/session-store.js';
 import { loadGoldenSet } from '../eval/golden/schema.js';
 import { DEFAULT_AS_OF } from '../eval/runner/run.js';
-import { fmtMs, formatTable, machineInfo, median, numberArg, printProfile, profileInProcess, summarise, summariseCpuProfile, writeJson, type Summary } from './lib/perf-kit.js';
+import {
+  fmtMs,
+  formatTable,
+  machineInfo,
+  median,
+  numberArg,
+  printProfile,
+  profileInProcess,
+  summarise,
+  summariseCpuProfile,
+  writeJson,
+  type Summary,
+} from './lib/perf-kit.js';
+import { fixedDayClock } from '../server/clock.js';
 
 const TARGET_P95_MS = 5;
 const rounds = numberArg('rounds', 5);
@@ -35,12 +47,14 @@ const advisor = createAdvisor({
   ruleSets: knowledge.ruleSets,
   sessions,
   hotline: DEFAULT_HOTLINE,
-  today: () => DEFAULT_AS_OF,
+  clock: fixedDayClock(DEFAULT_AS_OF),
   ...(noMemo ? { analysisCacheSize: 0 } : {}),
 });
 const cases = loadGoldenSet();
 const turns = cases.reduce((n, c) => n + c.turns.length, 0);
-console.log(`知识库：${knowledge.documents.length} 份文件、${knowledge.clauses.length} 条条款（索引 ${knowledge.origin}，打开 ${openMs.toFixed(0)} ms）`);
+console.log(
+  `知识库：${knowledge.documents.length} 份文件、${knowledge.clauses.length} 条条款（索引 ${knowledge.origin}，打开 ${openMs.toFixed(0)} ms）`,
+);
 console.log(`黄金集：${cases.length} 个用例、${turns} 轮提问；预热 ${warmupRounds} 轮，计时 ${rounds} 轮`);
 
 const byKind = new Map<string, number[]>();
@@ -104,7 +118,13 @@ console.log('最慢的提问（各轮中位数）：');
 console.log(
   formatTable(
     ['用例#轮', '类型', '中位 ms', '最大 ms', '问题'],
-    slowest.map((s) => [s.id, s.kind, fmtMs(s.medianMs), fmtMs(s.maxMs), s.question.length > 30 ? `${s.question.slice(0, 30)}…` : s.question]),
+    slowest.map((s) => [
+      s.id,
+      s.kind,
+      fmtMs(s.medianMs),
+      fmtMs(s.maxMs),
+      s.question.length > 30 ? `${s.question.slice(0, 30)}…` : s.question,
+    ]),
   ),
 );
 const met = overall.p95 < TARGET_P95_MS;
@@ -121,7 +141,16 @@ if (profile) {
 const file = writeJson(cpuProf ? 'answer-latency-profile' : noMemo ? 'answer-latency-no-memo' : 'answer-latency', {
   benchmark: 'answer-latency',
   machine: machineInfo(),
-  settings: { rounds, warmupRounds, cases: cases.length, turns, today: DEFAULT_AS_OF, knowledgeOrigin: knowledge.origin, openKnowledgeMs: openMs, analysisMemo: !noMemo },
+  settings: {
+    rounds,
+    warmupRounds,
+    cases: cases.length,
+    turns,
+    today: DEFAULT_AS_OF,
+    knowledgeOrigin: knowledge.origin,
+    openKnowledgeMs: openMs,
+    analysisMemo: !noMemo,
+  },
   target: { p95Ms: TARGET_P95_MS, met },
   overall,
   perCase: caseSummary,

@@ -15,7 +15,16 @@ import type { PolicyDocument } from '../knowledge/types.js';
 import { buildAdvisorIndex } from './lib/advisor.js';
 import { corpusDirFromArgs, loadCorpus } from './lib/corpus.js';
 import { buildFts5 } from './lib/fts5.js';
-import { argFlag, argValue, collectGarbage, memoryNow, PeakMemory, summariseLatency, type LatencySummary, type MemorySnapshot } from './lib/measure.js';
+import {
+  argFlag,
+  argValue,
+  collectGarbage,
+  memoryNow,
+  PeakMemory,
+  summariseLatency,
+  type LatencySummary,
+  type MemorySnapshot,
+} from './lib/measure.js';
 import type { BenchQuery } from './lib/queries.js';
 
 export type EngineName = 'advisor' | 'fts5';
@@ -101,7 +110,10 @@ async function main(): Promise<void> {
   if (engine === 'advisor') {
     const bar =
       process.stderr.isTTY && clauses.length >= 2000
-        ? new cliProgress.SingleBar({ format: 'advisor {phase} [{bar}] {value}/{total} clauses', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            { format: 'advisor {phase} [{bar}] {value}/{total} clauses', hideCursor: true, stream: process.stderr },
+            cliProgress.Presets.shades_classic,
+          )
         : undefined;
     bar?.start(clauses.length, 0, { phase: 'bm25' });
     const built = await buildAdvisorIndex(documents, {
@@ -172,7 +184,13 @@ async function main(): Promise<void> {
     phasesMs,
     indexBytes,
     files,
-    memory: { beforeBuild, afterBuild, peakHeapUsedBytes: peak.heapUsedBytes, peakRssBytes: PeakMemory.peakRssBytes(), peakRssAfterBuildBytes },
+    memory: {
+      beforeBuild,
+      afterBuild,
+      peakHeapUsedBytes: peak.heapUsedBytes,
+      peakRssBytes: PeakMemory.peakRssBytes(),
+      peakRssAfterBuildBytes,
+    },
     queries: runs,
     namesDocument,
     gcExposed,

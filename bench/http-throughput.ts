@@ -24,7 +24,24 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadGoldenSet } from '../eval/golden/schema.js';
 import { DEFAULT_AS_OF } from '../eval/runner/run.js';
-import { fmtInt, fmtMB, fmtMs, formatTable, machineInfo, numberArg, procCpuSeconds, procMemory, procSchedNs, RESULTS_DIR, monotonicUs, printProfile, startScriptNodeFlags, startService, summariseCpuProfile, writeJson } from './lib/perf-kit.js';
+import {
+  fmtInt,
+  fmtMB,
+  fmtMs,
+  formatTable,
+  machineInfo,
+  numberArg,
+  procCpuSeconds,
+  procMemory,
+  procSchedNs,
+  RESULTS_DIR,
+  monotonicUs,
+  printProfile,
+  startScriptNodeFlags,
+  startService,
+  summariseCpuProfile,
+  writeJson,
+} from './lib/perf-kit.js';
 
 /** The part of autocannon's programmatic API used here (the package ships no types). */
 interface AutocannonRequest {
@@ -141,7 +158,13 @@ async function measure(url: string, pid: number, endpoint: Measured['endpoint'],
     endpoint,
     requestsPerSecond: result.requests.total / result.duration,
     total: result.requests.total,
-    latencyMs: { mean: result.latency.mean, p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      mean: result.latency.mean,
+      p50: result.latency.p50,
+      p97_5: result.latency.p97_5,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -160,14 +183,21 @@ function combine(slices: Measured[]): Measured {
     const sorted = slices.map((m) => m.latencyMs[key]).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)]!;
   };
-  const mean = (key: 'serviceCpu' | 'loadGeneratorCpu' | 'serviceRunQueueWait') => slices.reduce((sum, m) => sum + m[key], 0) / slices.length;
+  const mean = (key: 'serviceCpu' | 'loadGeneratorCpu' | 'serviceRunQueueWait') =>
+    slices.reduce((sum, m) => sum + m[key], 0) / slices.length;
   const statusCodes: Record<string, number> = {};
   for (const m of slices) for (const [code, count] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
   return {
     endpoint: slices[0]!.endpoint,
     requestsPerSecond: total / seconds,
     total,
-    latencyMs: { mean: middle('mean'), p50: middle('p50'), p97_5: middle('p97_5'), p99: middle('p99'), max: Math.max(...slices.map((m) => m.latencyMs.max)) },
+    latencyMs: {
+      mean: middle('mean'),
+      p50: middle('p50'),
+      p97_5: middle('p97_5'),
+      p99: middle('p99'),
+      max: Math.max(...slices.map((m) => m.latencyMs.max)),
+    },
     errors: slices.reduce((sum, m) => sum + m.errors, 0),
     timeouts: slices.reduce((sum, m) => sum + m.timeouts, 0),
     non2xx: slices.reduce((sum, m) => sum + m.non2xx, 0),
@@ -187,7 +217,10 @@ const CATEGORIES: [string, RegExp][] = [
   ['问答日志（SQLite 写入）', /^server\/qa-log\/|^better-sqlite3/],
   ['请求日志（pino）', /^pino|^@pinojs|^sonic-boom|^server\/logging\//],
   ['指标（prom-client）', /^prom-client|^server\/plugins\/metrics/],
-  ['HTTP 与框架（fastify、zod 校验/序列化、helmet、node:http…）', /^fastify|^@fastify|^zod|^find-my-way|^secure-json-parse|^helmet|^avvio|^light-my-request|^fast-json-stringify|^toad-cache|^node:|^writev$|^writeUtf8String$|^writeBuffer$|^server\/(routes|plugins|app|schemas)|^ipaddr|^proxy-addr|^content-type|^fast-querystring|^@lukeed|^rfdc|^process-warning|^abstract-logging|^json-schema-ref-resolver|^fast-uri|^ajv/],
+  [
+    'HTTP 与框架（fastify、zod 校验/序列化、helmet、node:http…）',
+    /^fastify|^@fastify|^zod|^find-my-way|^secure-json-parse|^helmet|^avvio|^light-my-request|^fast-json-stringify|^toad-cache|^node:|^writev$|^writeUtf8String$|^writeBuffer$|^server\/(routes|plugins|app|schemas)|^ipaddr|^proxy-addr|^content-type|^fast-querystring|^@lukeed|^rfdc|^process-warning|^abstract-logging|^json-schema-ref-resolver|^fast-uri|^ajv/,
+  ],
   ['垃圾回收', /^\(garbage collector\)$/],
 ];
 function categorise(selfMsByFile: Record<string, number>, busyMs: number) {
@@ -254,14 +287,24 @@ for (const logLevel of LEVELS) {
           askWindows.push({ fromUs, toUs: monotonicUs() });
         } else healthzSlices.push(measured);
       }
-      console.log(`  第 ${round + 1}/${rounds} 轮：/healthz ${fmtInt(healthzSlices.at(-1)!.requestsPerSecond)}、/v1/ask ${fmtInt(askSlices.at(-1)!.requestsPerSecond)} 请求/秒`);
+      console.log(
+        `  第 ${round + 1}/${rounds} 轮：/healthz ${fmtInt(healthzSlices.at(-1)!.requestsPerSecond)}、/v1/ask ${fmtInt(askSlices.at(-1)!.requestsPerSecond)} 请求/秒`,
+      );
     }
     const healthz = combine(healthzSlices);
     const ask = combine(askSlices);
     const roundRatios = askSlices.map((a, i) => a.requestsPerSecond / healthzSlices[i]!.requestsPerSecond);
     const ratio = ask.requestsPerSecond / healthz.requestsPerSecond;
     const clean = [healthz, ask].every((m) => m.errors === 0 && m.timeouts === 0 && m.non2xx === 0);
-    run = { logLevel, healthz, ask, ratio, roundRatios, met: ratio >= TARGET_RATIO && clean, serviceRssBytes: procMemory(service.pid).rssBytes };
+    run = {
+      logLevel,
+      healthz,
+      ask,
+      ratio,
+      roundRatios,
+      met: ratio >= TARGET_RATIO && clean,
+      serviceRssBytes: procMemory(service.pid).rssBytes,
+    };
   } finally {
     await service.stop();
   }
@@ -317,7 +360,12 @@ for (const r of runs) {
   console.log(
     `每个 /v1/ask 请求：主线程忙 ${mainMsPerRequest.toFixed(2)} ms；进程 CPU ${((r.ask.serviceCpu * duration * 1000) / r.ask.total).toFixed(2)} ms（/healthz：${((r.healthz.serviceCpu * duration * 1000) / r.healthz.total).toFixed(3)} ms）。主线程按类别：`,
   );
-  console.log(formatTable(['类别', '占忙时', '每请求 ms'], r.askCategories.map((c) => [c.category, `${(c.share * 100).toFixed(1)}%`, c.msPerRequest.toFixed(3)])));
+  console.log(
+    formatTable(
+      ['类别', '占忙时', '每请求 ms'],
+      r.askCategories.map((c) => [c.category, `${(c.share * 100).toFixed(1)}%`, c.msPerRequest.toFixed(3)]),
+    ),
+  );
 }
 
 // A trial with other V8 flags or levels is kept apart from the reference result.

@@ -33,7 +33,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdvisorAnswer } from '../server/answering/advisor.js';
-import { fmtInt, fmtMB, formatTable, machineInfo, numberArg, procMemory, sleep, startScriptNodeFlags, startService, writeJson } from './lib/perf-kit.js';
+import {
+  fmtInt,
+  fmtMB,
+  formatTable,
+  machineInfo,
+  numberArg,
+  procMemory,
+  sleep,
+  startScriptNodeFlags,
+  startService,
+  writeJson,
+} from './lib/perf-kit.js';
 
 const TARGET_RSS_MB = 300;
 
@@ -81,7 +92,7 @@ if (process.env.BENCH_MEMORY_BREAKDOWN_CHILD === '1') {
 
 // Imported here, not at the top, so that the breakdown child above starts from an empty process.
 const { createAdvisor } = await import('../server/answering/advisor.js');
-const { loadRuleSets } = await import('../knowledge/rules/load-rules.js');
+const { fixedDayClock } = await import('../server/clock.js');
 const { loadConfig } = await import('../server/config.js');
 const { createMemorySessionStore } = await import('../server/sessions/session-store.js');
 const { openKnowledgeBase } = await import('../knowledge/knowledge-base.js');
@@ -107,7 +118,13 @@ const fingerprint = (a: Pick<Answer, 'kind' | 'calculations'>) => `${a.kind}:${a
 // ---- 1. In process: the store the service builds, behind the advisor, after 20,000 sessions ----
 const knowledge = await openKnowledgeBase();
 const store = createMemorySessionStore({ max: defaults.sessions.max, ttlMs: defaults.sessions.ttlMs });
-const advisor = createAdvisor({ knowledge, ruleSets: knowledge.ruleSets, sessions: store, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
+const advisor = createAdvisor({
+  knowledge,
+  ruleSets: knowledge.ruleSets,
+  sessions: store,
+  hotline: defaults.hotline,
+  clock: fixedDayClock(DEFAULT_AS_OF),
+});
 
 /**
  * The probe conversation: a multi-turn case whose last turn is answered differently with its earlier turns
@@ -115,14 +132,30 @@ const advisor = createAdvisor({ knowledge, ruleSets: knowledge.ruleSets, session
  */
 async function chooseProbe() {
   const probeStore = createMemorySessionStore({ max: 100, ttlMs: 3_600_000 });
-  const probeAdvisor = createAdvisor({ knowledge, ruleSets: knowledge.ruleSets, sessions: probeStore, hotline: defaults.hotline, today: () => DEFAULT_AS_OF });
-  const candidates = cases.filter((c) => c.turns.length >= 2).sort((a, b) => Number(b.category === 'multi-turn') - Number(a.category === 'multi-turn'));
+  const probeAdvisor = createAdvisor({
+    knowledge,
+    ruleSets: knowledge.ruleSets,
+    sessions: probeStore,
+    hotline: defaults.hotline,
+    clock: fixedDayClock(DEFAULT_AS_OF),
+  });
+  const candidates = cases
+    .filter((c) => c.turns.length >= 2)
+    .sort((a, b) => Number(b.category === 'multi-turn') - Number(a.category === 'multi-turn'));
   for (const c of candidates) {
     const asOf = c.asOf ?? DEFAULT_AS_OF;
     let last: AdvisorAnswer | undefined;
     for (const question of c.turns) last = await probeAdvisor.ask({ question, sessionId: `choose-${c.id}`, asOf });
     const fresh = await probeAdvisor.ask({ question: c.turns.at(-1)!, sessionId: `choose-fresh-${c.id}`, asOf });
-    if (fingerprint(last!) !== fingerprint(fresh)) return { id: c.id, context: c.turns.slice(0, -1), last: c.turns.at(-1)!, asOf, remembered: fingerprint(last!), fresh: fingerprint(fresh) };
+    if (fingerprint(last!) !== fingerprint(fresh))
+      return {
+        id: c.id,
+        context: c.turns.slice(0, -1),
+        last: c.turns.at(-1)!,
+        asOf,
+        remembered: fingerprint(last!),
+        fresh: fingerprint(fresh),
+      };
   }
   throw new Error('no multi-turn golden case depends on its earlier turns');
 }
@@ -133,8 +166,16 @@ for (let i = 0; i < total; i++) {
   const { question, asOf } = questions[i % questions.length]!;
   await advisor.ask({ question, sessionId: `mem-${i}`, asOf });
 }
-const inProcess = { sessionMax: defaults.sessions.max, sessionTtlMinutes: defaults.sessions.ttlMs / 60_000, sessionsCreated: total, sessionsHeld: await store.size(), ms: performance.now() - inProcessStarted };
-console.log(`进程内：${fmtInt(total)} 个会话之后，内存会话存储中有 ${fmtInt(inProcess.sessionsHeld)} 个（上限 SESSION_MAX=${fmtInt(inProcess.sessionMax)}）`);
+const inProcess = {
+  sessionMax: defaults.sessions.max,
+  sessionTtlMinutes: defaults.sessions.ttlMs / 60_000,
+  sessionsCreated: total,
+  sessionsHeld: await store.size(),
+  ms: performance.now() - inProcessStarted,
+};
+console.log(
+  `进程内：${fmtInt(total)} 个会话之后，内存会话存储中有 ${fmtInt(inProcess.sessionsHeld)} 个（上限 SESSION_MAX=${fmtInt(inProcess.sessionMax)}）`,
+);
 
 // ---- 2. The service as its own process ----
 const fullGc = process.argv.includes('--full-gc');
@@ -155,7 +196,11 @@ const memoryOf = () => procMemory(service.pid);
 async function heapMetrics(): Promise<{ heapUsedBytes: number; heapTotalBytes: number; externalBytes: number }> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { heapUsedBytes: value('nodejs_heap_size_used_bytes'), heapTotalBytes: value('nodejs_heap_size_total_bytes'), externalBytes: value('nodejs_external_memory_bytes') };
+  return {
+    heapUsedBytes: value('nodejs_heap_size_used_bytes'),
+    heapTotalBytes: value('nodejs_heap_size_total_bytes'),
+    externalBytes: value('nodejs_external_memory_bytes'),
+  };
 }
 
 async function ask(question: string, sessionId: string, asOf: string): Promise<{ status: number; body: Answer }> {
@@ -182,7 +227,9 @@ let result: Record<string, unknown> | undefined;
 try {
   await sleep(1000);
   samples.push({ phase: '启动后', questions: 0, ...memoryOf(), ...(await heapMetrics()) });
-  console.log(`服务 pid ${service.pid}${serviceNodeOptions ? `（NODE_OPTIONS=${serviceNodeOptions}）` : ''}，就绪 ${service.readyMs.toFixed(0)} ms，启动后 RSS ${fmtMB(samples[0]!.rssBytes)} MB`);
+  console.log(
+    `服务 pid ${service.pid}${serviceNodeOptions ? `（NODE_OPTIONS=${serviceNodeOptions}）` : ''}，就绪 ${service.readyMs.toFixed(0)} ms，启动后 RSS ${fmtMB(samples[0]!.rssBytes)} MB`,
+  );
 
   // The early probe conversation, before the flood of sessions.
   for (const question of probe.context) await ask(question, 'probe-early', probe.asOf);
@@ -265,7 +312,9 @@ try {
     ),
   );
   console.log('');
-  console.log(`${fmtInt(total)} 问用时 ${(floodMs / 1000).toFixed(1)} s（${fmtInt((total / floodMs) * 1000)} 问/秒，并发 ${concurrency}），非 200：${non200}`);
+  console.log(
+    `${fmtInt(total)} 问用时 ${(floodMs / 1000).toFixed(1)} s（${fmtInt((total / floodMs) * 1000)} 问/秒，并发 ${concurrency}），非 200：${non200}`,
+  );
   console.log(
     `会话有界：洪峰前开始的对话${eviction.earlyForgotten ? '已被淘汰（与新会话答复相同）' : '仍被记住（未淘汰！）'}，洪峰后开始的对话${eviction.lateRemembered ? '仍被记住' : '已丢失（意外）'}（用例 ${probe.id}）`,
   );
@@ -282,7 +331,11 @@ if (!process.argv.includes('--no-breakdown')) {
   });
   if (child.status !== 0) throw new Error(`memory breakdown failed: ${child.stderr}`);
   const steps = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as BreakdownStep[];
-  breakdown = steps.map((s, i) => ({ ...s, deltaRssBytes: s.rssBytes - (steps[i - 1]?.rssBytes ?? 0), deltaHeapBytes: s.heapUsedBytes - (steps[i - 1]?.heapUsedBytes ?? 0) }));
+  breakdown = steps.map((s, i) => ({
+    ...s,
+    deltaRssBytes: s.rssBytes - (steps[i - 1]?.rssBytes ?? 0),
+    deltaHeapBytes: s.heapUsedBytes - (steps[i - 1]?.heapUsedBytes ?? 0),
+  }));
   const serviceStart = samples[0]?.rssBytes;
   console.log('');
   console.log('启动内存构成（新进程中逐项加载，每步先 GC）：');
@@ -292,7 +345,14 @@ if (!process.argv.includes('--no-breakdown')) {
       [
         ...breakdown.map((s) => [s.step, fmtMB(s.rssBytes), fmtMB(s.deltaRssBytes), fmtMB(s.deltaHeapBytes)]),
         ...(serviceStart !== undefined
-          ? [['实际服务启动后（含建 fastify 实例、监听、未 GC；增量相对 fastify 一行）', fmtMB(serviceStart), fmtMB(serviceStart - breakdown.find((s) => s.step.startsWith('fastify'))!.rssBytes), '']]
+          ? [
+              [
+                '实际服务启动后（含建 fastify 实例、监听、未 GC；增量相对 fastify 一行）',
+                fmtMB(serviceStart),
+                fmtMB(serviceStart - breakdown.find((s) => s.step.startsWith('fastify'))!.rssBytes),
+                '',
+              ],
+            ]
           : []),
       ],
     ),

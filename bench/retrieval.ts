@@ -65,9 +65,12 @@ async function testSet(): Promise<{ questions: number; engines: EngineScore[]; f
     const texts = kb.clauses.map((c) => indexableText(c, kb.getDocument(c.docId)));
     const fts = buildFts5(texts);
     const bm25Only = kb.retrieverWith({ vectors: false });
-    const fromHits = (hits: Awaited<ReturnType<typeof kb.retriever.search>>): Ranked => hits.map((h) => ({ docId: h.clause.docId, clauseId: h.clause.id }));
-    const fromFts = (raw: boolean) => async (q: string): Promise<Ranked> =>
-      fts.search(q, 10, { raw }).map((h) => ({ docId: kb.clauses[h.doc]!.docId, clauseId: kb.clauses[h.doc]!.id }));
+    const fromHits = (hits: Awaited<ReturnType<typeof kb.retriever.search>>): Ranked =>
+      hits.map((h) => ({ docId: h.clause.docId, clauseId: h.clause.id }));
+    const fromFts =
+      (raw: boolean) =>
+      async (q: string): Promise<Ranked> =>
+        fts.search(q, 10, { raw }).map((h) => ({ docId: kb.clauses[h.doc]!.docId, clauseId: kb.clauses[h.doc]!.id }));
     const fts5Modes: Record<string, number> = {};
     for (const q of questions) {
       const hits = fts.search(q.question, 10);
@@ -90,7 +93,9 @@ async function testSet(): Promise<{ questions: number; engines: EngineScore[]; f
 function scoreFromWorker(queries: BenchQuery[], results: string[][], source: BenchQuery['source']) {
   const byQuestion = new Map<string, Ranked>();
   queries.forEach((q, i) => byQuestion.set(q.question, toRanked(results[i]!)));
-  const subset: RetrievalQuestion[] = queries.filter((q) => q.source === source).map((q) => ({ id: q.id, question: q.question, expect: q.expect, style: 'colloquial' }));
+  const subset: RetrievalQuestion[] = queries
+    .filter((q) => q.source === source)
+    .map((q) => ({ id: q.id, question: q.question, expect: q.expect, style: 'colloquial' }));
   return scoreRetrieval(subset, async (q) => byQuestion.get(q) ?? []);
 }
 
@@ -110,13 +115,25 @@ async function main(): Promise<void> {
   console.log(
     formatTable(
       ['engine', 'recall@1', 'recall@3', 'recall@5', 'MRR', 'p50 ms', 'p95 ms'],
-      set.engines.map((e) => [e.engine, pct(e.scores.recallAt1), pct(e.scores.recallAt3), pct(e.scores.recallAt5), e.scores.mrr.toFixed(3), ms(e.latency.p50Ms), ms(e.latency.p95Ms)]),
+      set.engines.map((e) => [
+        e.engine,
+        pct(e.scores.recallAt1),
+        pct(e.scores.recallAt3),
+        pct(e.scores.recallAt5),
+        e.scores.mrr.toFixed(3),
+        ms(e.latency.p50Ms),
+        ms(e.latency.p95Ms),
+      ]),
     ),
   );
   const hybrid = set.engines[0]!;
   const fts = set.engines[2]!;
   const recallMargin = hybrid.scores.recallAt5 - fts.scores.recallAt5;
-  console.log(`${set.questions} questions; FTS5 query paths: ${Object.entries(set.fts5Modes).map(([m, n]) => `${m} ${n}`).join(', ')}`);
+  console.log(
+    `${set.questions} questions; FTS5 query paths: ${Object.entries(set.fts5Modes)
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ')}`,
+  );
   console.log(
     `target recall@5 ≥ FTS5 + ${pct(RECALL_MARGIN_TARGET)} points: ${pct(hybrid.scores.recallAt5)} vs ${pct(fts.scores.recallAt5)} (+${pct(recallMargin)}) → ${recallMargin >= RECALL_MARGIN_TARGET - 1e-9 ? 'MET' : 'MISSED'}`,
   );
@@ -132,7 +149,9 @@ async function main(): Promise<void> {
     );
     const queries = benchQueries(corpus.documents, headings);
     const docs = corpus.documents.length + corpus.failures.length;
-    console.log(`${queries.length} queries (${queries.filter((q) => q.source === 'retrieval-set').length} from the test set, ${queries.filter((q) => q.source === 'corpus-heading').length} from article headings), ${passes} timed passes`);
+    console.log(
+      `${queries.length} queries (${queries.filter((q) => q.source === 'retrieval-set').length} from the test set, ${queries.filter((q) => q.source === 'corpus-heading').length} from article headings), ${passes} timed passes`,
+    );
     console.log('building the advisor index (own process)…');
     const advisor = await runEngineWorker({ engine: 'advisor', docs, corpusDir, queries, withDefault: true, passes, profileDir });
     console.log('building the FTS5 index (own process)…');
@@ -152,19 +171,41 @@ async function main(): Promise<void> {
     ];
     console.log(
       formatTable(
-        ['engine', 'build s', 'clauses', 'docs/s', 'index MB', 'index is', 'peak RSS MB', 'RSS over docs MB', 'peak heap MB', 'kept heap+ext MB'],
         [
-          build(advisor, 'advisor (BM25 + HNSW)', `bm25 ${mb(advisor.files.bm25!)} + hnsw ${mb(advisor.files.vectors!)}; text ${mb(advisor.files.documents!)}`),
+          'engine',
+          'build s',
+          'clauses',
+          'docs/s',
+          'index MB',
+          'index is',
+          'peak RSS MB',
+          'RSS over docs MB',
+          'peak heap MB',
+          'kept heap+ext MB',
+        ],
+        [
+          build(
+            advisor,
+            'advisor (BM25 + HNSW)',
+            `bm25 ${mb(advisor.files.bm25!)} + hnsw ${mb(advisor.files.vectors!)}; text ${mb(advisor.files.documents!)}`,
+          ),
           build(fts5, 'FTS5 trigram', `fts ${mb(fts5.files.ftsIndex!)} + text ${mb(fts5.files.storedText!)} (one file)`),
         ],
       ),
     );
-    console.log(`advisor build phases: ${Object.entries(advisor.phasesMs).map(([p, v]) => `${p} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
+    console.log(
+      `advisor build phases: ${Object.entries(advisor.phasesMs)
+        .map(([p, v]) => `${p} ${(v / 1000).toFixed(1)} s`)
+        .join(', ')}`,
+    );
 
     const quality = new Map<string, { set: RetrievalScores; headings: RetrievalScores }>();
     for (const r of [advisor, fts5]) {
       for (const { name, run } of engineRows(r)) {
-        quality.set(name, { set: await scoreFromWorker(queries, run.results, 'retrieval-set'), headings: await scoreFromWorker(queries, run.results, 'corpus-heading') });
+        quality.set(name, {
+          set: await scoreFromWorker(queries, run.results, 'retrieval-set'),
+          headings: await scoreFromWorker(queries, run.results, 'corpus-heading'),
+        });
       }
     }
     const rows = [...engineRows(advisor), ...engineRows(fts5)];
@@ -173,7 +214,17 @@ async function main(): Promise<void> {
         ['engine at full size', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'test set R@5', 'test set MRR', 'headings R@5', 'headings MRR'],
         rows.map(({ name, run }) => {
           const q = quality.get(name)!;
-          return [name, ms(run.latency.p50Ms), ms(run.latency.p95Ms), ms(run.latency.p99Ms), ms(run.latency.maxMs), pct(q.set.recallAt5), q.set.mrr.toFixed(3), pct(q.headings.recallAt5), q.headings.mrr.toFixed(3)];
+          return [
+            name,
+            ms(run.latency.p50Ms),
+            ms(run.latency.p95Ms),
+            ms(run.latency.p99Ms),
+            ms(run.latency.maxMs),
+            pct(q.set.recallAt5),
+            q.set.mrr.toFixed(3),
+            pct(q.headings.recallAt5),
+            q.headings.mrr.toFixed(3),
+          ];
         }),
       ),
     );
@@ -192,10 +243,20 @@ async function main(): Promise<void> {
       ),
     );
     const ratio = advisor.queries.hybrid!.latency.p95Ms / fts5.queries.fts5!.latency.p95Ms;
-    console.log(`FTS5 query paths: ${Object.entries(fts5.queries.fts5!.modes ?? {}).map(([m, n]) => `${m} ${n}`).join(', ')}`);
-    console.log(`target query p95 ≤ ${P95_RATIO_TARGET}× FTS5 at full size: ${ms(advisor.queries.hybrid!.latency.p95Ms)} ms vs ${ms(fts5.queries.fts5!.latency.p95Ms)} ms (${ratio.toFixed(2)}×) → ${ratio <= P95_RATIO_TARGET ? 'MET' : 'MISSED'}`);
+    console.log(
+      `FTS5 query paths: ${Object.entries(fts5.queries.fts5!.modes ?? {})
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `target query p95 ≤ ${P95_RATIO_TARGET}× FTS5 at full size: ${ms(advisor.queries.hybrid!.latency.p95Ms)} ms vs ${ms(fts5.queries.fts5!.latency.p95Ms)} ms (${ratio.toFixed(2)}×) → ${ratio <= P95_RATIO_TARGET ? 'MET' : 'MISSED'}`,
+    );
 
-    const strip = (r: WorkerResult) => ({ ...r, namesDocument: undefined, queries: Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, { latency: v.latency, modes: v.modes }])) });
+    const strip = (r: WorkerResult) => ({
+      ...r,
+      namesDocument: undefined,
+      queries: Object.fromEntries(Object.entries(r.queries).map(([k, v]) => [k, { latency: v.latency, modes: v.modes }])),
+    });
     corpusPart = {
       dir: corpusDir,
       documents: corpus.documents.length,
@@ -206,7 +267,9 @@ async function main(): Promise<void> {
       queries: { total: queries.length, passes, headingSeed: 20241219 },
       advisor: strip(advisor),
       fts5: strip(fts5),
-      quality: Object.fromEntries([...quality].map(([k, v]) => [k, { testSet: { ...v.set, misses: undefined }, headings: { ...v.headings, misses: undefined } }])),
+      quality: Object.fromEntries(
+        [...quality].map(([k, v]) => [k, { testSet: { ...v.set, misses: undefined }, headings: { ...v.headings, misses: undefined } }]),
+      ),
       latencyByKind: Object.fromEntries(rows.map(({ name, run }) => [name, { namesDocument: split(run, true), other: split(run, false) }])),
       target: { p95Ratio: ratio, limit: P95_RATIO_TARGET, met: ratio <= P95_RATIO_TARGET },
     };

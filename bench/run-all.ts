@@ -19,7 +19,8 @@ const SCRIPTS = [
 ];
 
 const passThrough = process.argv.slice(2);
-const outcomes: { file: string; title: string; status: 'ok' | 'failed' | 'missing'; exitCode: number | string | null; seconds: number }[] = [];
+const outcomes: { file: string; title: string; status: 'ok' | 'failed' | 'missing'; exitCode: number | string | null; seconds: number }[] =
+  [];
 
 for (const { file, title } of SCRIPTS) {
   if (!existsSync(path.join(REPO_ROOT, file))) {
@@ -40,7 +41,12 @@ console.log('\n======== 汇总 ========\n');
 console.log(
   formatTable(
     ['基准', '脚本', '结果', '用时 s'],
-    outcomes.map((o) => [o.title, o.file, o.status === 'ok' ? '完成' : o.status === 'missing' ? '（脚本不存在，跳过）' : `失败（${o.exitCode}）`, o.status === 'missing' ? '' : o.seconds.toFixed(0)]),
+    outcomes.map((o) => [
+      o.title,
+      o.file,
+      o.status === 'ok' ? '完成' : o.status === 'missing' ? '（脚本不存在，跳过）' : `失败（${o.exitCode}）`,
+      o.status === 'missing' ? '' : o.seconds.toFixed(0),
+    ]),
   ),
 );
 console.log('各项结果 JSON 在 bench/results/，说明见 BENCHMARKS.md。');

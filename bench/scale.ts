@@ -61,9 +61,13 @@ async function main(): Promise<void> {
   const profileDir = argFlag('--profile') ? path.join(REPO_ROOT, 'bench/results/profiles') : undefined;
   const corpus = loadCorpus({ dir: corpusDir });
   const total = corpus.files.length;
-  const sizes = [...new Set((argValue('--sizes') ?? `1,10,100,1000,${total}`).split(',').map((s) => Math.min(total, Number(s))))].filter((n) => n > 0);
+  const sizes = [...new Set((argValue('--sizes') ?? `1,10,100,1000,${total}`).split(',').map((s) => Math.min(total, Number(s))))].filter(
+    (n) => n > 0,
+  );
   const queries = benchQueries(corpus.documents, headings);
-  console.log(`corpus ${corpusDir}: ${total} documents, ${corpus.clauses} clauses, parsed in ${(corpus.ms / 1000).toFixed(1)} s; ${queries.length} queries per size`);
+  console.log(
+    `corpus ${corpusDir}: ${total} documents, ${corpus.clauses} clauses, parsed in ${(corpus.ms / 1000).toFixed(1)} s; ${queries.length} queries per size`,
+  );
 
   const points: Point[] = [];
   for (const docs of sizes) {
@@ -77,7 +81,20 @@ async function main(): Promise<void> {
   const engines = ['advisor hybrid', 'FTS5 trigram'];
   console.log(
     formatTable(
-      ['docs', 'clauses', 'engine', 'build s', 'docs/s', 'clauses/s', 'index MB', 'peak RSS MB', 'RSS over docs MB', 'peak heap MB', 'p50 ms', 'p95 ms'],
+      [
+        'docs',
+        'clauses',
+        'engine',
+        'build s',
+        'docs/s',
+        'clauses/s',
+        'index MB',
+        'peak RSS MB',
+        'RSS over docs MB',
+        'peak heap MB',
+        'p50 ms',
+        'p95 ms',
+      ],
       points
         .filter((p) => engines.includes(p.engine) || p.engine === 'advisor BM25 only')
         .map((p) => {
@@ -100,7 +117,17 @@ async function main(): Promise<void> {
     ),
   );
   const phases = points.filter((p) => p.engine === 'advisor hybrid');
-  console.log('advisor build phases (s): ' + phases.map((p) => `${p.docs} docs: ${Object.entries(p.phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(' ')}`).join(' | '));
+  console.log(
+    'advisor build phases (s): ' +
+      phases
+        .map(
+          (p) =>
+            `${p.docs} docs: ${Object.entries(p.phasesMs)
+              .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+              .join(' ')}`,
+        )
+        .join(' | '),
+  );
   // Exponents over the large end of the curve, where fixed start-up costs no longer dominate; over the last
   // step too, because a change of method between sizes (the local embedder builds no vector index above its
   // clause limit) bends the curve.
@@ -109,29 +136,69 @@ async function main(): Promise<void> {
     const series = points.filter((p) => p.engine === engine && p.docs >= Math.min(100, sizes.at(-1)!));
     if (series.length < 2) continue;
     const spans = [[series[0]!, series.at(-1)!], ...(series.length > 2 ? [[series.at(-2)!, series.at(-1)!]] : [])] as [Point, Point][];
-    growth[engine] = spans.map(([a, b]) => ({ from: a.docs, to: b.docs, build: slope(a, b, (p) => p.buildMs), p95: slope(a, b, (p) => p.p95Ms) }));
-    const text = growth[engine]!.map((g) => `${g.from}→${g.to} docs: build N^${g.build.toFixed(2)}, query p95 N^${g.p95.toFixed(2)}`).join('; ');
+    growth[engine] = spans.map(([a, b]) => ({
+      from: a.docs,
+      to: b.docs,
+      build: slope(a, b, (p) => p.buildMs),
+      p95: slope(a, b, (p) => p.p95Ms),
+    }));
+    const text = growth[engine]!.map((g) => `${g.from}→${g.to} docs: build N^${g.build.toFixed(2)}, query p95 N^${g.p95.toFixed(2)}`).join(
+      '; ',
+    );
     console.log(`${engine}: ${text} (1 = linear)`);
   }
 
   const pngFile = path.join(RESULTS_DIR, 'scale.png');
   const color: Record<string, string> = { 'advisor hybrid': '#d62728', 'advisor BM25 only': '#ff9896', 'FTS5 trigram': '#1f77b4' };
   const seriesOf = (names: string[], y: (p: Point) => number): Series[] =>
-    names.map((name) => ({ name, color: color[name]!, points: points.filter((p) => p.engine === name).map((p) => ({ x: p.docs, y: y(p) })) }));
+    names.map((name) => ({
+      name,
+      color: color[name]!,
+      points: points.filter((p) => p.engine === name).map((p) => ({ x: p.docs, y: y(p) })),
+    }));
   const advisorBuild = points.filter((p) => p.engine === 'advisor hybrid');
   const last = advisorBuild.at(-1)!;
-  const linear: Series = { name: '∝ N (linear)', color: '#999', dashed: true, points: advisorBuild.map((p) => ({ x: p.docs, y: (last.buildMs / 1000) * (p.docs / last.docs) })) };
+  const linear: Series = {
+    name: '∝ N (linear)',
+    color: '#999',
+    dashed: true,
+    points: advisorBuild.map((p) => ({ x: p.docs, y: (last.buildMs / 1000) * (p.docs / last.docs) })),
+  };
   writeChartPng(
     pngFile,
     [
-      { title: 'Index build time', xLabel: 'documents (log)', yLabel: 'seconds (log)', series: [...seriesOf(engines, (p) => p.buildMs / 1000), linear] },
-      { title: 'Query latency p95', xLabel: 'documents (log)', yLabel: 'milliseconds (log)', series: seriesOf([...engines, 'advisor BM25 only'], (p) => p.p95Ms) },
-      { title: 'Peak resident memory', xLabel: 'documents (log)', yLabel: 'MB (log)', series: seriesOf(engines, (p) => p.peakRssBytes / 1024 / 1024) },
+      {
+        title: 'Index build time',
+        xLabel: 'documents (log)',
+        yLabel: 'seconds (log)',
+        series: [...seriesOf(engines, (p) => p.buildMs / 1000), linear],
+      },
+      {
+        title: 'Query latency p95',
+        xLabel: 'documents (log)',
+        yLabel: 'milliseconds (log)',
+        series: seriesOf([...engines, 'advisor BM25 only'], (p) => p.p95Ms),
+      },
+      {
+        title: 'Peak resident memory',
+        xLabel: 'documents (log)',
+        yLabel: 'MB (log)',
+        series: seriesOf(engines, (p) => p.peakRssBytes / 1024 / 1024),
+      },
     ],
     `Law corpus subsets, ${queries.length} queries per size, each engine in its own process; ${new Date().toISOString().slice(0, 10)}, ${process.version}`,
   );
-  const file = writeResult('scale', { run: runInfo(), corpus: { dir: corpusDir, documents: total, clauses: corpus.clauses, parseMs: corpus.ms }, sizes, queries: queries.length, points, growth });
-  console.log(`wrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), pngFile)} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const file = writeResult('scale', {
+    run: runInfo(),
+    corpus: { dir: corpusDir, documents: total, clauses: corpus.clauses, parseMs: corpus.ms },
+    sizes,
+    queries: queries.length,
+    points,
+    growth,
+  });
+  console.log(
+    `wrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), pngFile)} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -62,7 +62,9 @@ try {
         const expected = mode === 'built' ? 'loaded' : 'built';
         if (start.index !== expected) throw new Error(`${mode}/${launcher}: /readyz says index ${start.index}, expected ${expected}`);
         starts.push(start);
-        process.stdout.write(`\r${mode === 'built' ? '已建索引' : '重建索引'} / ${launcher}：第 ${i + 1}/${runs} 次 ${fmtMs(start.readyMs)} ms      `);
+        process.stdout.write(
+          `\r${mode === 'built' ? '已建索引' : '重建索引'} / ${launcher}：第 ${i + 1}/${runs} 次 ${fmtMs(start.readyMs)} ms      `,
+        );
       }
       results.push({ mode, launcher, starts });
     }
@@ -90,7 +92,15 @@ const summary = results.map((r) => {
 console.log(
   formatTable(
     ['知识索引', '启动方式', '次数', '中位 ms', '最大 ms', '最小 ms', '其中打开知识库（中位）ms'],
-    summary.map((s) => [s.mode === 'built' ? '已建好（加载）' : '空目录（重建）', s.launcher, s.runs, fmtMs(s.medianMs), fmtMs(s.maxMs), fmtMs(s.minMs), fmtMs(s.knowledgeMedianMs)]),
+    summary.map((s) => [
+      s.mode === 'built' ? '已建好（加载）' : '空目录（重建）',
+      s.launcher,
+      s.runs,
+      fmtMs(s.medianMs),
+      fmtMs(s.maxMs),
+      fmtMs(s.minMs),
+      fmtMs(s.knowledgeMedianMs),
+    ]),
   ),
 );
 console.log('计时：从 spawn 到 /readyz 首次返回 200（每 10 ms 轮询一次）。');

@@ -50,7 +50,9 @@ describe('golden-set gates (embedded default)', () => {
 
   it(`passes at least ${PASS_RATE_GATE * 100}% of the cases`, () => {
     const rate = report.metrics.overall.pass.rate ?? 0;
-    expect(rate, `pass rate ${(rate * 100).toFixed(1)}%; failing:\n${failing((r) => !r.score.pass).join('\n')}`).toBeGreaterThanOrEqual(PASS_RATE_GATE);
+    expect(rate, `pass rate ${(rate * 100).toFixed(1)}%; failing:\n${failing((r) => !r.score.pass).join('\n')}`).toBeGreaterThanOrEqual(
+      PASS_RATE_GATE,
+    );
     expect(report.gatesPassed).toBe(true);
   });
 });

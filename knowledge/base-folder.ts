@@ -39,7 +39,10 @@ export function resolveBaseFolder(explicit?: string, env: Record<string, string 
   if (existsSync(path.join(direct, 'manifest.yaml'))) return baseFolder(direct);
   const named = path.join(BASES_DIR, wanted);
   if (!wanted.includes('/') && existsSync(path.join(named, 'manifest.yaml'))) return baseFolder(named);
-  throw new KnowledgeError('manifest_invalid', `knowledge base "${wanted}" not found: no manifest.yaml in ${direct}${wanted.includes('/') ? '' : ` or ${named}`}`);
+  throw new KnowledgeError(
+    'manifest_invalid',
+    `knowledge base "${wanted}" not found: no manifest.yaml in ${direct}${wanted.includes('/') ? '' : ` or ${named}`}`,
+  );
 }
 
 /** The layout of a knowledge base folder (nothing is read). */

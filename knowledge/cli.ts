@@ -15,7 +15,10 @@ function option(name: string): string | undefined {
 }
 
 async function open(rebuild: 'always' | 'if-stale'): Promise<KnowledgeBase> {
-  const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} [{bar}] {value}/{total}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   const kb = await openKnowledgeBase({
     rebuild,
@@ -31,7 +34,9 @@ async function open(rebuild: 'always' | 'if-stale'): Promise<KnowledgeBase> {
 }
 
 function summary(kb: KnowledgeBase): void {
-  console.log(`文档 ${kb.documents.length} 篇，条款 ${kb.clauses.length} 条（索引：${kb.origin === 'built' ? '新建' : '已加载'}，${kb.base.dir}）`);
+  console.log(
+    `文档 ${kb.documents.length} 篇，条款 ${kb.clauses.length} 条（索引：${kb.origin === 'built' ? '新建' : '已加载'}，${kb.base.dir}）`,
+  );
   for (const doc of kb.documents) console.log(`  ${doc.meta.id}  ${doc.meta.title}  ${doc.clauses.length} 条`);
   const open = kb.reports.flatMap((r) => r.issues.filter((i) => !i.fixedBy));
   console.log(`警告 ${open.length} 条${open.length ? '：' : ''}`);
@@ -57,7 +62,9 @@ async function main(): Promise<number> {
       if (hits.length === 0) console.log('没有找到相关条款。');
       for (const [i, hit] of hits.entries()) {
         const doc = kb.getDocument(hit.clause.docId);
-        console.log(`${i + 1}. ${doc?.shortTitle ?? doc?.title} ${hit.clause.label}  ${hit.clause.heading}  (score ${hit.score.toFixed(4)})`);
+        console.log(
+          `${i + 1}. ${doc?.shortTitle ?? doc?.title} ${hit.clause.label}  ${hit.clause.heading}  (score ${hit.score.toFixed(4)})`,
+        );
         console.log(`   ${hit.clause.text.replace(/\n/g, ' ').slice(0, 160)}${hit.clause.text.length > 160 ? '…' : ''}`);
       }
       return 0;
@@ -70,8 +77,11 @@ async function main(): Promise<number> {
         const kinds = new Map<string, number>();
         for (const clause of doc.clauses) kinds.set(clause.kind, (kinds.get(clause.kind) ?? 0) + 1);
         console.log(`## ${doc.meta.title}（${doc.meta.id}）`);
-        console.log(`- 发布：${doc.meta.issuer} ${doc.meta.issueDate}；有效期 ${doc.meta.validity.from} 至 ${doc.meta.validity.to ?? '长期'}；适用 ${doc.meta.jurisdiction}`);
-        if (doc.meta.applicationWindow) console.log(`- 申报窗口（取自页面页眉）：${doc.meta.applicationWindow.from} ~ ${doc.meta.applicationWindow.to}`);
+        console.log(
+          `- 发布：${doc.meta.issuer} ${doc.meta.issueDate}；有效期 ${doc.meta.validity.from} 至 ${doc.meta.validity.to ?? '长期'}；适用 ${doc.meta.jurisdiction}`,
+        );
+        if (doc.meta.applicationWindow)
+          console.log(`- 申报窗口（取自页面页眉）：${doc.meta.applicationWindow.from} ~ ${doc.meta.applicationWindow.to}`);
         console.log(`- 条款：${doc.clauses.length}（${[...kinds].map(([k, n]) => `${k} ${n}`).join('，')}）`);
         console.log(`- 去除拼音注音：${report.rubyAnnotationsStripped} 处`);
         if (report.removed.length) {
@@ -80,7 +90,10 @@ async function main(): Promise<number> {
         }
         if (report.issues.length) {
           console.log('- 无法自动修复的片段：');
-          for (const issue of report.issues) console.log(`  - ${issue.kind} “${issue.span}”（…${issue.context}…）${issue.fixedBy ? ` → 已由勘误修正：${issue.fixedBy}` : ' → 未修正'}`);
+          for (const issue of report.issues)
+            console.log(
+              `  - ${issue.kind} “${issue.span}”（…${issue.context}…）${issue.fixedBy ? ` → 已由勘误修正：${issue.fixedBy}` : ' → 未修正'}`,
+            );
         } else console.log('- 无法自动修复的片段：无');
         console.log('');
       }

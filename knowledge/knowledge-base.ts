@@ -77,12 +77,27 @@ function sha256(file: string): string {
 
 /** Clause text as indexed: label, aliases, path and heading give look-ups by name a field to hit. */
 export function indexableText(clause: Clause, meta?: DocumentMeta): string {
-  return [meta?.shortTitle ?? '', clause.label, clause.aliases.join(' '), clause.path.join(' '), clause.heading, clause.heading, clause.text].join('\n');
+  return [
+    meta?.shortTitle ?? '',
+    clause.label,
+    clause.aliases.join(' '),
+    clause.path.join(' '),
+    clause.heading,
+    clause.heading,
+    clause.text,
+  ].join('\n');
 }
 
 /** Writes BM25 data in the index's on-disk layout (bm25.bin); benchmarks use it to measure the same files. */
 export function writeBm25(file: string, data: Bm25Data): void {
-  const header = Buffer.from(JSON.stringify({ k1: data.k1, b: data.b, terms: data.terms, counts: [data.postingsStart.length, data.postingsDoc.length, data.docLength.length] }));
+  const header = Buffer.from(
+    JSON.stringify({
+      k1: data.k1,
+      b: data.b,
+      terms: data.terms,
+      counts: [data.postingsStart.length, data.postingsDoc.length, data.docLength.length],
+    }),
+  );
   const lengths = Buffer.alloc(4);
   lengths.writeUInt32LE(header.length);
   const parts = [lengths, header, data.postingsStart, data.postingsDoc, data.docLength, data.postingsTf].map((p) =>
@@ -194,7 +209,8 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   let origin: 'loaded' | 'built' = 'loaded';
   let loaded = rebuild === 'always' ? 'rebuild requested' : tryLoad();
   if (typeof loaded === 'string') {
-    if (rebuild === 'never') throw new KnowledgeError('index_stale', `knowledge index in ${distDir} cannot be used: ${loaded}; run npm run knowledge:build`);
+    if (rebuild === 'never')
+      throw new KnowledgeError('index_stale', `knowledge index in ${distDir} cannot be used: ${loaded}; run npm run knowledge:build`);
     log(`building knowledge index: ${loaded}`);
     origin = 'built';
     const stored: StoredDocuments = {
@@ -215,7 +231,16 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   const embedder = embedderFor(bm25);
   const clauses = stored.documents.flatMap((d) => d.clauses);
   const aliases = new Map(stored.aliases);
-  const parts: RetrieverParts = { documents: stored.documents, clauses, bm25, vectors, embedder, tokenizer, aliases, primaryDocId: stored.primaryDocId };
+  const parts: RetrieverParts = {
+    documents: stored.documents,
+    clauses,
+    bm25,
+    vectors,
+    embedder,
+    tokenizer,
+    aliases,
+    primaryDocId: stored.primaryDocId,
+  };
   const retriever = createRetriever(parts);
   const metaById = new Map(stored.documents.map((d) => [d.meta.id, d.meta]));
   // Nested maps: a look-up builds no key string (the advisor looks clauses up several times per answer).

@@ -17,7 +17,14 @@ describe('POST /v1/ask', () => {
     expect(response.statusCode).toBe(200);
     const body = Answer.parse(response.json());
     expect(body.kind).toBe('calculation');
-    expect(body.calculations).toEqual([expect.objectContaining({ ruleId: 'equipment-software-subsidy', eligible: true, amountYuan: 500_000, formula: '5,000,000 × 10% = 500,000（上限 2,000,000）' })]);
+    expect(body.calculations).toEqual([
+      expect.objectContaining({
+        ruleId: 'equipment-software-subsidy',
+        eligible: true,
+        amountYuan: 500_000,
+        formula: '5,000,000 × 10% = 500,000（上限 2,000,000）',
+      }),
+    ]);
     expect(body.citations).toEqual([expect.objectContaining({ docId: 'zhengzhou-srdi-2024', clauseId: 'item-1', label: '三（一）1' })]);
     expect(body.citations[0]!.quote).toContain('最高不超过200万元');
     expect(body.answer.split('\n')[0]).toContain('50万元');
@@ -56,13 +63,23 @@ describe('POST /v1/ask', () => {
   });
 
   it('refuses invalid JSON, a non-JSON body and a body over the limit with clear codes', async () => {
-    const invalid = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'application/json' }, payload: '{"question": ' });
+    const invalid = await app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"question": ',
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json().error.code).toBe('invalid_json');
     const form = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'text/plain' }, payload: 'question=1' });
     expect(form.statusCode).toBe(415);
     expect(form.json().error.code).toBe('unsupported_media_type');
-    const huge = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ question: 'x'.repeat(200_000) }) });
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ question: 'x'.repeat(200_000) }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('payload_too_large');
   });
@@ -70,10 +87,17 @@ describe('POST /v1/ask', () => {
 
 describe('POST /v1/ask/stream', () => {
   it('sends the answer as answer-delta events and ends with the full JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/ask/stream', payload: { question: '创客中国大赛一等奖我们拿了，能奖多少', asOf: '2026-06-01' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/ask/stream',
+      payload: { question: '创客中国大赛一等奖我们拿了，能奖多少', asOf: '2026-06-01' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/event-stream');
-    const events = response.body.trim().split('\n\n').map((block) => ({ event: /^event: (.+)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.+)$/m.exec(block)![1]!) }));
+    const events = response.body
+      .trim()
+      .split('\n\n')
+      .map((block) => ({ event: /^event: (.+)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.+)$/m.exec(block)![1]!) }));
     const deltas = events.filter((e) => e.event === 'answer-delta');
     const end = events.at(-1)!;
     expect(deltas.length).toBeGreaterThan(1);
@@ -115,8 +139,16 @@ describe('GET /v1/search', () => {
 describe('policies', () => {
   it('lists the documents with their validity and clause counts', async () => {
     const body = (await app.inject({ url: '/v1/policies' })).json();
-    expect(body.documents.map((d: { docId: string }) => d.docId)).toEqual(['zhengzhou-srdi-2024', 'sme-promotion-law-2017', 'henan-sme-measures-2008']);
-    expect(body.documents[0]).toMatchObject({ validity: { from: '2024-12-19', to: '2026-12-31' }, applicationWindow: { from: '2024-12-27', to: '2026-12-31' }, clauses: 32 });
+    expect(body.documents.map((d: { docId: string }) => d.docId)).toEqual([
+      'zhengzhou-srdi-2024',
+      'sme-promotion-law-2017',
+      'henan-sme-measures-2008',
+    ]);
+    expect(body.documents[0]).toMatchObject({
+      validity: { from: '2024-12-19', to: '2026-12-31' },
+      applicationWindow: { from: '2024-12-27', to: '2026-12-31' },
+      clauses: 32,
+    });
   });
 
   it('returns a clause with its neighbours and responsible units', async () => {
@@ -145,7 +177,16 @@ describe('calculator routes', () => {
   it('lists the facts a form needs, with types, questions and options', async () => {
     const body = (await app.inject({ url: '/v1/calculator/inputs' })).json();
     const ids = body.inputs.map((i: { id: string }) => i.id);
-    expect(ids).toEqual(expect.arrayContaining(['level', 'investmentYuan', 'contestPrize', 'clusterLevel', 'nationalRecognitionYear', 'provincialRecognitionYear']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'level',
+        'investmentYuan',
+        'contestPrize',
+        'clusterLevel',
+        'nationalRecognitionYear',
+        'provincialRecognitionYear',
+      ]),
+    );
     const level = body.inputs.find((i: { id: string }) => i.id === 'level');
     expect(level.type).toBe('enum');
     expect(level.options.map((o: { value: string }) => o.value)).toEqual(['none', 'innovative', 'provincial', 'national']);
@@ -157,7 +198,16 @@ describe('calculator routes', () => {
       url: '/v1/calculate',
       payload: {
         asOf: '2026-06-01',
-        facts: { level: 'national', statusValid: true, investmentYuan: '3000万', provincialEquipmentSubsidyReceived: false, nationalRecognitionYear: 2026, provincialRecognitionYear: 2026, contestPrize: 'first', clusterLevel: 'provincial' },
+        facts: {
+          level: 'national',
+          statusValid: true,
+          investmentYuan: '3000万',
+          provincialEquipmentSubsidyReceived: false,
+          nationalRecognitionYear: 2026,
+          provincialRecognitionYear: 2026,
+          contestPrize: 'first',
+          clusterLevel: 'provincial',
+        },
       },
     });
     expect(response.statusCode).toBe(200);
@@ -173,13 +223,17 @@ describe('calculator routes', () => {
   });
 
   it('asks for what is missing instead of guessing', async () => {
-    const body = (await app.inject({ method: 'POST', url: '/v1/calculate', payload: { facts: { investmentYuan: 5_000_000 }, asOf: '2026-06-01' } })).json();
+    const body = (
+      await app.inject({ method: 'POST', url: '/v1/calculate', payload: { facts: { investmentYuan: 5_000_000 }, asOf: '2026-06-01' } })
+    ).json();
     expect(body.totalYuan).toBe(0);
     expect(body.followUp.map((f: { factId: string }) => f.factId)).toContain('level');
   });
 
   it('reports facts it cannot read and refuses a malformed body', async () => {
-    const unreadable = (await app.inject({ method: 'POST', url: '/v1/calculate', payload: { facts: { investmentYuan: 'abc' }, asOf: '2026-06-01' } })).json();
+    const unreadable = (
+      await app.inject({ method: 'POST', url: '/v1/calculate', payload: { facts: { investmentYuan: 'abc' }, asOf: '2026-06-01' } })
+    ).json();
     expect(unreadable.invalidFacts[0].factId).toBe('investmentYuan');
     for (const payload of [{ facts: 'x' }, { facts: {}, asOf: 'tomorrow' }, { facts: {}, extra: 1 }, {}]) {
       const response = await app.inject({ method: 'POST', url: '/v1/calculate', payload });
@@ -192,9 +246,16 @@ describe('calculator routes', () => {
 describe('feedback', () => {
   it('stores feedback on an answer and refuses an unknown answer id', async () => {
     const answer = (await ask({ question: '第19条讲什么' })).json();
-    const ok = await app.inject({ method: 'POST', url: '/v1/feedback', payload: { answerId: answer.answerId, helpful: false, comment: '想知道申报材料' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      payload: { answerId: answer.answerId, helpful: false, comment: '想知道申报材料' },
+    });
     expect(ok.statusCode).toBe(200);
-    expect(app.qaLog.unhelpful({ from: 0, to: Date.now() + 1000, limit: 10 })[0]).toMatchObject({ answerId: answer.answerId, comment: '想知道申报材料' });
+    expect(app.qaLog.unhelpful({ from: 0, to: Date.now() + 1000, limit: 10 })[0]).toMatchObject({
+      answerId: answer.answerId,
+      comment: '想知道申报材料',
+    });
     const missing = await app.inject({ method: 'POST', url: '/v1/feedback', payload: { answerId: 'nope', helpful: true } });
     expect(missing.statusCode).toBe(404);
     const bad = await app.inject({ method: 'POST', url: '/v1/feedback', payload: { answerId: answer.answerId, helpful: 'yes' } });
@@ -205,12 +266,32 @@ describe('feedback', () => {
 describe('health, readiness, docs, metrics and unknown routes', () => {
   it('reports health and readiness with the knowledge loaded', async () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', documents: 3, clauses: 124, sessions: 'memory', model: null });
+    expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({
+      status: 'ready',
+      documents: 3,
+      clauses: 124,
+      sessions: 'memory',
+      model: null,
+    });
   });
 
   it('serves an OpenAPI document generated from the route schemas, and its UI', async () => {
     const spec = (await app.inject({ url: '/docs/json' })).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/ask', '/v1/ask/stream', '/v1/search', '/v1/policies', '/v1/policies/{docId}/clauses/{clauseId}', '/v1/calculate', '/v1/calculator/inputs', '/v1/chat/completions', '/v1/feedback', '/healthz', '/readyz']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/ask',
+        '/v1/ask/stream',
+        '/v1/search',
+        '/v1/policies',
+        '/v1/policies/{docId}/clauses/{clauseId}',
+        '/v1/calculate',
+        '/v1/calculator/inputs',
+        '/v1/chat/completions',
+        '/v1/feedback',
+        '/healthz',
+        '/readyz',
+      ]),
+    );
     expect(spec.paths['/v1/ask'].post.requestBody.content['application/json'].schema.properties.question.maxLength).toBeUndefined();
     expect((await app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });

@@ -12,6 +12,7 @@ import type { AdvisorConfig } from './config.js';
 import { AdvisorError } from './errors.js';
 import advisorPlugin, { type AdvisorPluginOptions } from './plugins/advisor.js';
 import authPlugin from './plugins/auth.js';
+import clockPlugin from './plugins/clock.js';
 import configPlugin from './plugins/config.js';
 import knowledgePlugin from './plugins/knowledge.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -27,6 +28,8 @@ import searchRoutes from './routes/search/index.js';
 
 export interface AppOptions extends AdvisorPluginOptions {
   config: AdvisorConfig;
+  /** Today's date for every route and the advisor (tests); default: the system clock. */
+  today?: () => string;
 }
 
 /** Request bodies larger than this are refused (413): a question is at most 2,000 characters. */
@@ -35,7 +38,10 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const TYPE_NAMES: Record<string, string> = { string: '字符串', number: '数字', boolean: '布尔值', object: '对象', array: '数组' };
 
 /** One validation issue as a caller can act on it: the field and what is wrong, in Chinese. */
-function describeIssue(issue: { code?: string; path?: PropertyKey[]; message?: string; expected?: string; keys?: string[] }, part: string): string {
+function describeIssue(
+  issue: { code?: string; path?: PropertyKey[]; message?: string; expected?: string; keys?: string[] },
+  part: string,
+): string {
   const field = (issue.path ?? []).map(String).join('.') || part;
   switch (issue.code) {
     case 'unrecognized_keys':
@@ -58,6 +64,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   instance.removeContentTypeParser('text/plain');
 
   await instance.register(configPlugin, { config });
+  await instance.register(clockPlugin, { today: options.today });
   await instance.register(sensible);
   await instance.register(helmet, {
     contentSecurityPolicy: {
@@ -74,7 +81,9 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   });
   await instance.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   // With REDIS_URL the counters are shared, so a client cannot multiply its limit by the number of processes.
-  const rateLimitRedis = config.sessions.redisUrl ? new Redis(config.sessions.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 }) : undefined;
+  const rateLimitRedis = config.sessions.redisUrl
+    ? new Redis(config.sessions.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1 })
+    : undefined;
   if (rateLimitRedis) instance.addHook('onClose', async () => void (await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect())));
   await instance.register(rateLimit, {
     ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: 'advisor-rate-limit-' } : {}),
@@ -101,7 +110,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   await instance.register(metricsPlugin);
   await instance.register(knowledgePlugin);
   await instance.register(qaLogPlugin);
-  await instance.register(advisorPlugin, { sessions: options.sessions, today: options.today });
+  await instance.register(advisorPlugin, { sessions: options.sessions });
   await instance.register(authPlugin);
 
   instance.setErrorHandler((error: FastifyError | AdvisorError, request, reply) => {
@@ -132,7 +141,8 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
         FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_request', '请求体长度与 Content-Length 不符'],
       };
       const [code, message] =
-        known[error.code ?? ''] ?? (error instanceof SyntaxError ? ['invalid_json', '请求体不是有效的 JSON'] : ['invalid_request', error.message]);
+        known[error.code ?? ''] ??
+        (error instanceof SyntaxError ? ['invalid_json', '请求体不是有效的 JSON'] : ['invalid_request', error.message]);
       return reply.code(status).send({ error: { code, message } });
     }
     request.log.error({ err: error }, 'request failed');
@@ -140,7 +150,9 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   });
 
   instance.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `没有这个接口：${request.method} ${request.url.split('?')[0]}，接口说明见 /docs` } }),
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `没有这个接口：${request.method} ${request.url.split('?')[0]}，接口说明见 /docs` } }),
   );
 
   await instance.register(healthRoutes);
@@ -150,7 +162,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   await instance.register(calculatorRoutes);
   await instance.register(chatRoutes);
   await instance.register(feedbackRoutes);
-  await instance.register(consoleRoutes, { today: options.today });
+  await instance.register(consoleRoutes);
 };
 
 export default app;
@@ -160,7 +172,15 @@ export function loggerOptions(config: AdvisorConfig): FastifyServerOptions['logg
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]', '*.apiKey', '*.password', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+        '*.apiKey',
+        '*.password',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
   };

@@ -111,7 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessions: { max: c.SESSION_MAX, ttlMs: c.SESSION_TTL_MINUTES * 60_000, redisUrl: c.REDIS_URL },
     analysisCacheSize: c.ANALYSIS_CACHE_SIZE,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
-    corsOrigins: c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: c.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     trustProxy: c.TRUST_PROXY,
     console: { token: c.CONSOLE_TOKEN, users: parseConsoleUsers(c.CONSOLE_USERS), sessionMs: c.CONSOLE_SESSION_MINUTES * 60_000 },
   };

@@ -76,6 +76,8 @@ describe('the advisor as an OpenAI-compatible model, over a real port', () => {
   });
 
   it('refuses a request without a user message with a 400 the client surfaces', async () => {
-    await expect(client.chat.completions.create({ model: 'm', messages: [{ role: 'system', content: '只有系统消息' }] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.chat.completions.create({ model: 'm', messages: [{ role: 'system', content: '只有系统消息' }] }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -39,9 +39,11 @@ export const QuestionText = cleanText('question')
 export const SessionId = cleanText('sessionId')
   .min(1, { message: 'sessionId 不能为空' })
   .max(128, { message: 'sessionId 不能超过 128 个字符' })
-  .regex(/^[\w.:@\-]+$/, { message: 'sessionId 只能包含字母、数字和 _ . : @ -' });
+  .regex(/^[\w.:@-]+$/, { message: 'sessionId 只能包含字母、数字和 _ . : @ -' });
 
-export const Channel = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel 只能是小写字母开头的短标识，例如 wechat、console、api' });
+export const Channel = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'channel 只能是小写字母开头的短标识，例如 wechat、console、api' });
 
 export const AskRequest = z
   .strictObject({
@@ -125,6 +127,8 @@ export const ClauseBody = z.object({
   amountsYuan: z.array(z.number().int()),
 });
 
+export const SearchResponse = z.object({ query: z.string(), hits: z.array(SearchHit) });
+
 export const DocumentSummary = z.object({
   docId: z.string(),
   title: z.string(),
@@ -135,6 +139,14 @@ export const DocumentSummary = z.object({
   validity: z.object({ from: z.string(), to: z.string().optional() }),
   applicationWindow: z.object({ from: z.string(), to: z.string().optional() }).optional(),
   clauses: z.number().int(),
+});
+
+export const DocumentsResponse = z.object({ documents: z.array(DocumentSummary) });
+export const DocumentResponse = z.object({ document: DocumentSummary, clauses: z.array(ClauseBody) });
+export const ClauseResponse = z.object({
+  clause: ClauseBody,
+  neighbours: z.array(ClauseBody),
+  document: z.object({ title: z.string(), validity: z.object({ from: z.string(), to: z.string().optional() }) }),
 });
 
 export const FeedbackRequest = z.strictObject({
@@ -149,11 +161,13 @@ export const CalculateRequest = z.strictObject({
   policyId: z.string().max(64).optional(),
 });
 
-export const ChatMessage = z.object({
-  role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
-  content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()), z.null()]).optional(),
-  name: z.string().optional(),
-}).loose();
+export const ChatMessage = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+    content: z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()), z.null()]).optional(),
+    name: z.string().optional(),
+  })
+  .loose();
 
 export const ChatCompletionRequest = z
   .object({
@@ -163,3 +177,98 @@ export const ChatCompletionRequest = z
     user: z.string().max(128).optional(),
   })
   .loose();
+
+export const ConditionBody = z.object({ factId: z.string(), description: z.string(), met: z.boolean().nullable(), detail: z.string() });
+export const RuleResultBody = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  policyId: z.string(),
+  eligible: z.boolean(),
+  status: z.enum(['eligible', 'ineligible', 'needs-facts', 'expired']),
+  amountYuan: z.number().int().nonnegative(),
+  maxYuan: z.number().int().nullable(),
+  formula: z.string(),
+  citation: z.object({ docId: z.string(), clauseId: z.string() }),
+  conditions: z.array(ConditionBody),
+  assumptions: z.array(z.string()),
+  reasons: z.array(z.string()),
+  missingFacts: z.array(z.string()),
+  supersededBy: z.string().optional(),
+});
+export const CalculateResponse = z.object({
+  asOf: z.string(),
+  expired: z.boolean(),
+  totalYuan: z.number().int().nonnegative().describe('可叠加的合计上限（已按同一年度从高、不重复处理）'),
+  results: z.array(RuleResultBody),
+  followUp: z.array(z.object({ factId: z.string(), question: z.string(), label: z.string() })),
+  invalidFacts: z.array(z.object({ factId: z.string(), problem: z.string() })),
+  notes: z.array(z.string()),
+  summary: z.string().describe('可读给来电者听的一段话'),
+});
+export const FactInputBody = z.object({
+  id: z.string(),
+  type: z.string(),
+  label: z.string(),
+  question: z.string(),
+  help: z.string().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+
+export const CalculatorInputsResponse = z.object({ inputs: z.array(FactInputBody) });
+
+const day = (field: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${field} 必须是 YYYY-MM-DD 格式的日期` })
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+      message: `${field} 不是有效日期`,
+    });
+
+export const InsightsQuery = z.strictObject({
+  from: day('from').optional().describe('起始日期（含），中国时间；默认为 to 之前 6 天'),
+  to: day('to').optional().describe('截止日期（含），中国时间；默认今天'),
+  limit: z.coerce.number({ message: 'limit 必须是 1 到 200 的整数' }).int().min(1).max(200).default(20),
+});
+
+/** Why a question counts as unanswered, from the advisor's intent (`out_of_scope:<reason>`). */
+export const UnansweredReason = z.enum(['no_clause', 'other_region', 'other_topic', 'refused', 'out_of_scope']);
+
+export type UnansweredReasonValue = z.infer<typeof UnansweredReason>;
+
+export const InsightsBody = z.object({
+  from: z.string(),
+  to: z.string(),
+  topQuestions: z.array(z.object({ question: z.string(), count: z.number().int(), lastKind: z.string() })),
+  unanswered: z.array(
+    z.object({ id: z.string(), at: z.string(), question: z.string(), reason: UnansweredReason, intent: z.string(), channel: z.string() }),
+  ),
+  unhelpful: z.array(
+    z.object({
+      answerId: z.string(),
+      at: z.string(),
+      question: z.string(),
+      kind: AnswerKind.or(z.string()),
+      comment: z.string().nullable(),
+    }),
+  ),
+});
+
+export const SignInRequest = z
+  .strictObject({
+    username: z.string().max(64, { message: 'username 不能超过 64 个字符' }).optional(),
+    password: z.string().max(256, { message: 'password 不能超过 256 个字符' }).optional(),
+    token: z.string().max(512, { message: 'token 不能超过 512 个字符' }).optional(),
+  })
+  .describe('坐席登录：用户名和密码，或共享令牌');
+
+export const StaffSessionBody = z.object({
+  user: z.string(),
+  via: z.enum(['password', 'token']),
+  expiresAt: z.string().describe('会话到期时间（ISO 8601）'),
+  sessionMinutes: z.number().int(),
+  today: z.string().describe('服务按此日期答复与测算（YYYY-MM-DD，中国时间）'),
+});
+
+export const SignedOutBody = z.object({ signedOut: z.literal(true) });
+
+export type InsightsResponse = z.infer<typeof InsightsBody>;

@@ -13,7 +13,7 @@ import { loadLexicon } from '../../knowledge/index/lexicon.js';
 import { createRetriever, type Retriever } from '../../knowledge/index/retriever.js';
 import { createTokenizer } from '../../knowledge/index/tokenize.js';
 import type { PolicyDocument } from '../../knowledge/types.js';
-import { PeakMemory } from './measure.js';
+import { type PeakMemory } from './measure.js';
 
 export interface AdvisorBuild {
   hybrid: Retriever;
@@ -30,7 +30,12 @@ export interface AdvisorBuild {
 
 export async function buildAdvisorIndex(
   documents: PolicyDocument[],
-  options: { aliases?: Map<string, string[]>; primaryDocId?: string; peak?: PeakMemory; onPhase?: (phase: string, done: number, total: number) => void } = {},
+  options: {
+    aliases?: Map<string, string[]>;
+    primaryDocId?: string;
+    peak?: PeakMemory;
+    onPhase?: (phase: string, done: number, total: number) => void;
+  } = {},
 ): Promise<AdvisorBuild> {
   const phasesMs = { setup: 0, bm25: 0, embed: 0, vectors: 0, write: 0 };
   const started = performance.now();
@@ -59,7 +64,8 @@ export async function buildAdvisorIndex(
   enter('write');
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-advisor-'));
   const files = { documents: path.join(dir, 'documents.json'), bm25: path.join(dir, 'bm25.bin'), vectors: path.join(dir, 'vectors.hnsw') };
-  const aliases = options.aliases ?? new Map(documents.map((d) => [d.meta.id, [d.meta.title, ...(d.meta.shortTitle ? [d.meta.shortTitle] : [])]]));
+  const aliases =
+    options.aliases ?? new Map(documents.map((d) => [d.meta.id, [d.meta.title, ...(d.meta.shortTitle ? [d.meta.shortTitle] : [])]]));
   const primaryDocId = options.primaryDocId ?? documents[0]?.meta.id ?? '';
   writeFileSync(files.documents, JSON.stringify({ documents, reports: [], aliases: [...aliases], primaryDocId }));
   writeBm25(files.bm25, bm25.data());

@@ -57,7 +57,9 @@ function panelSvg(panel: Panel, ox: number): string {
   const sx = (x: number) => ox + M.left + ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * w;
   const sy = (y: number) => M.top + h - ((Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * h;
   const out: string[] = [];
-  out.push(`<text x="${ox + M.left + w / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" ${FONT}>${escapeXml(panel.title)}</text>`);
+  out.push(
+    `<text x="${ox + M.left + w / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" ${FONT}>${escapeXml(panel.title)}</text>`,
+  );
   out.push(`<rect x="${ox + M.left}" y="${M.top}" width="${w}" height="${h}" fill="none" stroke="#444"/>`);
   for (const t of logTicks(xMin, xMax)) {
     out.push(`<line x1="${sx(t)}" y1="${M.top}" x2="${sx(t)}" y2="${M.top + h}" stroke="#ddd"/>`);
@@ -67,7 +69,9 @@ function panelSvg(panel: Panel, ox: number): string {
     out.push(`<line x1="${ox + M.left}" y1="${sy(t)}" x2="${ox + M.left + w}" y2="${sy(t)}" stroke="#ddd"/>`);
     out.push(`<text x="${ox + M.left - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="12" ${FONT}>${label(t)}</text>`);
   }
-  out.push(`<text x="${ox + M.left + w / 2}" y="${M.top + h + 40}" text-anchor="middle" font-size="13" ${FONT}>${escapeXml(panel.xLabel)}</text>`);
+  out.push(
+    `<text x="${ox + M.left + w / 2}" y="${M.top + h + 40}" text-anchor="middle" font-size="13" ${FONT}>${escapeXml(panel.xLabel)}</text>`,
+  );
   out.push(
     `<text transform="translate(${ox + 18} ${M.top + h / 2}) rotate(-90)" text-anchor="middle" font-size="13" ${FONT}>${escapeXml(panel.yLabel)}</text>`,
   );
@@ -78,7 +82,9 @@ function panelSvg(panel: Panel, ox: number): string {
     if (!s.dashed) for (const p of pts) out.push(`<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="4" fill="${s.color}"/>`);
     const ly = M.top + h + 58 + Math.floor(i / 2) * 16;
     const lx = ox + M.left + (i % 2) * (w / 2);
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 5"' : ''}/>`);
+    out.push(
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 5"' : ''}/>`,
+    );
     out.push(`<text x="${lx + 27}" y="${ly}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
   });
   return out.join('\n');
@@ -100,6 +106,8 @@ export function chartSvg(panels: Panel[], caption?: string): string {
 export function writeChartPng(file: string, panels: Panel[], caption?: string): void {
   const svg = chartSvg(panels, caption);
   writeFileSync(file.replace(/\.png$/, '.svg'), svg);
-  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'width', value: 1600 } }).render().asPng();
+  const png = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'width', value: 1600 } })
+    .render()
+    .asPng();
   writeFileSync(file, png);
 }

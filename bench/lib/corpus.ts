@@ -109,7 +109,10 @@ export function loadCorpus(options: { dir?: string; limit?: number; progress?: b
   const files = all.slice(0, options.limit ?? all.length);
   const bar =
     (options.progress ?? true) && files.length >= 200
-      ? new cliProgress.SingleBar({ format: 'corpus [{bar}] {value}/{total} docs {eta_formatted}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: 'corpus [{bar}] {value}/{total} docs {eta_formatted}', hideCursor: true, stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
   bar?.start(files.length, 0);
   const started = performance.now();

@@ -80,13 +80,18 @@ export function median(samples: number[]): number {
 }
 
 /** Milliseconds with sensible precision. */
-export const fmtMs = (value: number): string => (!Number.isFinite(value) ? '-' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+export const fmtMs = (value: number): string =>
+  !Number.isFinite(value) ? '-' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
 export const fmtMB = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 export const fmtInt = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 /** A plain text table: first column left-aligned, the rest right-aligned; CJK characters count double. */
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const width = (s: string) =>
+    [...s].reduce(
+      (w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1),
+      0,
+    );
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => width(r[c] ?? ''))));
   const pad = (s: string, c: number) => {
@@ -186,11 +191,15 @@ export async function startService(options: StartOptions = {}): Promise<ServiceP
   const started = performance.now();
   const child =
     launcher === 'node'
-      ? spawn(process.execPath, [...startScriptNodeFlags(), ...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/server.ts')], {
-          cwd: REPO_ROOT,
-          env,
-          stdio: ['ignore', fd, fd],
-        })
+      ? spawn(
+          process.execPath,
+          [...startScriptNodeFlags(), ...(options.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/server.ts')],
+          {
+            cwd: REPO_ROOT,
+            env,
+            stdio: ['ignore', fd, fd],
+          },
+        )
       : spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -298,7 +307,13 @@ function shortUrl(url: string): string {
  */
 export function summariseCpuProfile(file: string, options: { top?: number; windows?: { fromUs: number; toUs: number }[] } = {}) {
   const top = options.top ?? 15;
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: CpuProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: CpuProfileNode[];
+    startTime: number;
+    endTime: number;
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -343,7 +358,11 @@ export function summariseCpuProfile(file: string, options: { top?: number; windo
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, us]) => (inclusive ? { name, selfMs: Number.NaN, selfShare: Number.NaN, totalMs: us / 1000, totalShare: us / busyUs } : { name, selfMs: us / 1000, selfShare: us / busyUs }));
+      .map(([name, us]) =>
+        inclusive
+          ? { name, selfMs: Number.NaN, selfShare: Number.NaN, totalMs: us / 1000, totalShare: us / busyUs }
+          : { name, selfMs: us / 1000, selfShare: us / busyUs },
+      );
   return {
     file,
     wallMs: options.windows
@@ -386,11 +405,28 @@ export async function profileInProcess(name: string, work: () => Promise<void>, 
 
 /** Prints the three rankings of `summariseCpuProfile`. */
 export function printProfile(summary: ReturnType<typeof summariseCpuProfile>): void {
-  console.log(`CPU 剖析：${summary.file}（${(summary.wallMs / 1000).toFixed(1)} s，忙 ${(summary.busyMs / 1000).toFixed(1)} s，空闲 ${(summary.idleMs / 1000).toFixed(1)} s）`);
+  console.log(
+    `CPU 剖析：${summary.file}（${(summary.wallMs / 1000).toFixed(1)} s，忙 ${(summary.busyMs / 1000).toFixed(1)} s，空闲 ${(summary.idleMs / 1000).toFixed(1)} s）`,
+  );
   const share = (v: number) => `${(v * 100).toFixed(1)}%`;
-  console.log(formatTable(['自身耗时最多的函数', 'ms', '占忙时'], summary.topSelfFunctions.map((e) => [e.name, fmtMs(e.selfMs), share(e.selfShare)])));
+  console.log(
+    formatTable(
+      ['自身耗时最多的函数', 'ms', '占忙时'],
+      summary.topSelfFunctions.map((e) => [e.name, fmtMs(e.selfMs), share(e.selfShare)]),
+    ),
+  );
   console.log('');
-  console.log(formatTable(['自身耗时：文件/包', 'ms', '占忙时'], summary.topSelfFiles.map((e) => [e.name, fmtMs(e.selfMs), share(e.selfShare)])));
+  console.log(
+    formatTable(
+      ['自身耗时：文件/包', 'ms', '占忙时'],
+      summary.topSelfFiles.map((e) => [e.name, fmtMs(e.selfMs), share(e.selfShare)]),
+    ),
+  );
   console.log('');
-  console.log(formatTable(['本仓库函数（含子调用）', 'ms', '占忙时'], summary.topInclusiveOwn.map((e) => [e.name, fmtMs(e.totalMs!), share(e.totalShare!)])));
+  console.log(
+    formatTable(
+      ['本仓库函数（含子调用）', 'ms', '占忙时'],
+      summary.topInclusiveOwn.map((e) => [e.name, fmtMs(e.totalMs!), share(e.totalShare!)]),
+    ),
+  );
 }

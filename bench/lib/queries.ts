@@ -17,7 +17,13 @@ export interface BenchQuery {
 
 export const HEADING_QUESTION_SEED = 20241219;
 
-const TEMPLATES = [(f: string) => f, (f: string) => `请问${f}吗？`, (f: string) => `关于“${f}”是怎么规定的？`, (f: string) => `${f}，具体有哪些要求？`, (f: string) => `我想了解一下${f}`];
+const TEMPLATES = [
+  (f: string) => f,
+  (f: string) => `请问${f}吗？`,
+  (f: string) => `关于“${f}”是怎么规定的？`,
+  (f: string) => `${f}，具体有哪些要求？`,
+  (f: string) => `我想了解一下${f}`,
+];
 
 /** The part of a heading sentence a person would say: its first clause when long enough, at most 30 characters. */
 function fragmentOf(heading: string): string {
@@ -51,7 +57,12 @@ export function headingQuestions(documents: PolicyDocument[], count = 100, seed 
     const boilerplate = /^本(?:条例|法|规定|办法|决定|细则)|下列/.test(fragment) || byFragment.get(fragment)!.length > 5;
     if (fragment.length < 8 || used.has(fragment) || boilerplate) continue;
     used.add(fragment);
-    out.push({ id: `h${String(out.length + 1).padStart(3, '0')}`, question: template(fragment), source: 'corpus-heading', expect: byFragment.get(fragment)! });
+    out.push({
+      id: `h${String(out.length + 1).padStart(3, '0')}`,
+      question: template(fragment),
+      source: 'corpus-heading',
+      expect: byFragment.get(fragment)!,
+    });
   }
   return out;
 }

@@ -28,7 +28,11 @@ export async function runEngineWorker(options: WorkerOptions): Promise<WorkerRes
   const nodeArgs = ['--expose-gc'];
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.engine}-${options.docs}-${Date.now()}.cpuprofile`);
+    nodeArgs.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${options.profileDir}`,
+      `--cpu-prof-name=${options.engine}-${options.docs}-${Date.now()}.cpuprofile`,
+    );
   }
   const args = [
     ...nodeArgs,

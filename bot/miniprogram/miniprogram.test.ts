@@ -40,7 +40,11 @@ beforeAll(async () => {
     const url = new URL(o.url.replace(SERVICE_URL, base));
     const method = o.method ?? 'GET';
     requests.push({ method, path: url.pathname + url.search, ...(o.data !== undefined ? { body: o.data } : {}) });
-    fetch(url.href, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: JSON.stringify(o.data ?? {}) } : {}) })
+    fetch(url.href, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(method === 'POST' ? { body: JSON.stringify(o.data ?? {}) } : {}),
+    })
       .then(async (r) => o.success?.({ statusCode: r.status, data: await r.json(), header: {}, errMsg: 'request:ok' }))
       .catch((error: Error) => o.fail?.({ errMsg: `request:fail ${error.message}` }));
     return { abort() {} };
@@ -77,7 +81,9 @@ describe('问答 page', () => {
 
   it('asks the service and shows the answer, its amounts, the folded clause, the disclaimer and feedback buttons', async () => {
     const comp = render('ask');
-    comp.querySelector('.composer-input')!.dispatchEvent('input', { detail: { value: '我们是省级专精特新，买了500万设备，市里能补多少？' } });
+    comp
+      .querySelector('.composer-input')!
+      .dispatchEvent('input', { detail: { value: '我们是省级专精特新，买了500万设备，市里能补多少？' } });
     comp.querySelector('.composer-send')!.dispatchEvent('tap');
     await until(() => comp.querySelectorAll('.msg-advisor').length === 1, 'the answer');
 
@@ -95,7 +101,11 @@ describe('问答 page', () => {
     expect(text(comp, '.citation-quote')[0]).toContain('最高不超过200万元');
 
     const asked = requests.filter((r) => r.path === '/v1/ask').at(-1)!;
-    expect(asked.body).toMatchObject({ question: '我们是省级专精特新，买了500万设备，市里能补多少？', channel: 'miniprogram', sessionId: expect.stringMatching(/^mp-/) });
+    expect(asked.body).toMatchObject({
+      question: '我们是省级专精特新，买了500万设备，市里能补多少？',
+      channel: 'miniprogram',
+      sessionId: expect.stringMatching(/^mp-/),
+    });
 
     comp.querySelector('.feedback-yes')!.dispatchEvent('tap');
     await until(() => text(comp, '.feedback-done')[0] === '感谢您的反馈！', 'the feedback to be recorded');
@@ -145,7 +155,13 @@ describe('测算 page', () => {
     await submit();
 
     expect(requests.filter((r) => r.path === '/v1/calculate').at(-1)!.body).toEqual({
-      facts: { level: 'provincial', statusValid: true, investmentYuan: '500万', provincialEquipmentSubsidyReceived: false, contestPrize: 'first' },
+      facts: {
+        level: 'provincial',
+        statusValid: true,
+        investmentYuan: '500万',
+        provincialEquipmentSubsidyReceived: false,
+        contestPrize: 'first',
+      },
     });
     await until(() => !!comp.querySelector('.result'), 'the result');
     const equipment = (part: string) => text(comp, `.award-equipment-software-subsidy ${part}`)[0];
@@ -222,7 +238,9 @@ describe('政策 page', () => {
     comp.querySelector('.search-button')!.dispatchEvent('tap');
     await until(() => comp.querySelectorAll('.hit').length > 0, 'search results');
     expect(text(comp, '.hit-head')[0]).toContain('三（一）3');
-    expect(requests.filter((r) => r.path.startsWith('/v1/search')).at(-1)!.path).toBe(`/v1/search?q=${encodeURIComponent('创客中国')}&k=10&docId=zhengzhou-srdi-2024`);
+    expect(requests.filter((r) => r.path.startsWith('/v1/search')).at(-1)!.path).toBe(
+      `/v1/search?q=${encodeURIComponent('创客中国')}&k=10&docId=zhengzhou-srdi-2024`,
+    );
     expect(comp.querySelector('.section')).toBeFalsy();
   });
 });

@@ -48,7 +48,11 @@ export function buildMiniprogram(options: { outDir?: string } = {}): { outDir: s
   const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
   if (diagnostics.length > 0) {
     throw new MiniprogramBuildError(
-      ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }),
+      ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => process.cwd(),
+        getNewLine: () => '\n',
+      }),
     );
   }
 

@@ -69,8 +69,16 @@ describe('createAdvisorClient', () => {
         json(res, 200, { answer: '好', kind: 'smalltalk', citations: [], calculations: [], asOf: '2026-06-01', extra: 'ignored' });
       });
     });
-    const result = await createAdvisorClient({ baseUrl: `${baseUrl}/`, timeoutMs: 2000 }).ask({ question: '你好', sessionId: 's1', channel: 'wechat' });
+    const result = await createAdvisorClient({ baseUrl: `${baseUrl}/`, timeoutMs: 2000 }).ask({
+      question: '你好',
+      sessionId: 's1',
+      channel: 'wechat',
+    });
     expect(received).toEqual({ url: '/v1/ask', body: { question: '你好', sessionId: 's1', channel: 'wechat' } });
-    expect(result).toEqual({ ok: true, value: { answer: '好', kind: 'smalltalk', citations: [], calculations: [], asOf: '2026-06-01' } });
+    // Fields the bot does not read pass through untouched (a tolerant reader: the service may add fields).
+    expect(result).toEqual({
+      ok: true,
+      value: { answer: '好', kind: 'smalltalk', citations: [], calculations: [], asOf: '2026-06-01', extra: 'ignored' },
+    });
   });
 });

@@ -1,12 +1,12 @@
-import type { z } from 'zod';
-import { Answer, ErrorBody, type AnswerBody, type AskRequestBody, FeedbackRequest } from '../../server/schemas.js';
+import type { Answer, AskRequest, FeedbackRequest } from './api-types.gen.js';
+import { readAnswer, readError } from './contract.js';
 import { BotError, type Result } from './errors.js';
 
-export type FeedbackBody = z.infer<typeof FeedbackRequest>;
+export type FeedbackBody = FeedbackRequest;
 
 /** The bot's only view of the advisor: its public HTTP contract (README.md → 接口). */
 export interface AdvisorClient {
-  ask(request: AskRequestBody): Promise<Result<AnswerBody>>;
+  ask(request: AskRequest): Promise<Result<Answer>>;
   feedback(request: FeedbackBody): Promise<Result<{ ok: true }>>;
 }
 
@@ -52,29 +52,31 @@ export function createAdvisorClient(options: AdvisorClientOptions): AdvisorClien
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       return {
         ok: false,
-        error: new BotError(timedOut ? 'advisor_timeout' : 'advisor_bad_response', `advisor ${path} answered HTTP ${response.status} without JSON`, { cause: error }),
+        error: new BotError(
+          timedOut ? 'advisor_timeout' : 'advisor_bad_response',
+          `advisor ${path} answered HTTP ${response.status} without JSON`,
+          { cause: error },
+        ),
       };
     }
 
     if (!response.ok) {
-      const problem = ErrorBody.safeParse(json);
-      const message = problem.success ? problem.data.error.message : `HTTP ${response.status}`;
+      const message = readError(json)?.error.message ?? `HTTP ${response.status}`;
       const code = response.status === 429 ? 'advisor_busy' : response.status >= 500 ? 'advisor_unavailable' : 'advisor_rejected';
       return { ok: false, error: new BotError(code, message, { cause: json }) };
     }
     const value = parse(json);
     if (value === undefined) {
-      return { ok: false, error: new BotError('advisor_bad_response', `advisor ${path} answered a body outside the contract`, { cause: json }) };
+      return {
+        ok: false,
+        error: new BotError('advisor_bad_response', `advisor ${path} answered a body outside the contract`, { cause: json }),
+      };
     }
     return { ok: true, value };
   }
 
   return {
-    ask: (request) =>
-      post('/v1/ask', request, (json) => {
-        const parsed = Answer.safeParse(json);
-        return parsed.success ? parsed.data : undefined;
-      }),
+    ask: (request) => post('/v1/ask', request, readAnswer),
     feedback: (request) => post('/v1/feedback', request, () => ({ ok: true as const })),
   };
 }

@@ -21,7 +21,12 @@ describe('loadBotConfig', () => {
   });
 
   it('reads the environment, and an explicit option wins over its variable', () => {
-    const env = { ADVISOR_URL: 'https://advisor.example.cn/', BOT_BUBBLE_MAX_CHARS: '200', BOT_ROOM_ALLOWLIST: '企业服务群，@@room1, 园区群', HOTLINE: '0371-1234' };
+    const env = {
+      ADVISOR_URL: 'https://advisor.example.cn/',
+      BOT_BUBBLE_MAX_CHARS: '200',
+      BOT_ROOM_ALLOWLIST: '企业服务群，@@room1, 园区群',
+      HOTLINE: '0371-1234',
+    };
     const config = loadBotConfig({ bubbleMaxChars: 120 }, env);
     expect(config.advisorUrl).toBe('https://advisor.example.cn');
     expect(config.bubbleMaxChars).toBe(120);

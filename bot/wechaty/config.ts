@@ -8,7 +8,11 @@ export const DEFAULT_HOTLINE = '400-110-9001（周一至周五 09:00-17:00）';
 export const PUPPETS = ['wechaty-puppet-wechat4u', 'wechaty-puppet-service', 'wechaty-puppet-mock'] as const;
 
 const integer = (min: number, max: number) =>
-  z.coerce.number({ message: `must be an integer between ${min} and ${max}` }).int({ message: `must be an integer between ${min} and ${max}` }).min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` });
+  z.coerce
+    .number({ message: `must be an integer between ${min} and ${max}` })
+    .int({ message: `must be an integer between ${min} and ${max}` })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
 
 /** Accepts a list or a comma-separated string (ASCII or Chinese commas, or newlines, as people paste them). */
 const list = z
@@ -79,7 +83,7 @@ export function loadBotConfig(options: BotConfigOptions = {}, env: Record<string
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = issue.path[0] as keyof BotConfig | undefined;
-      const name = key ? ENV_NAMES[key] ?? String(key) : 'configuration';
+      const name = key ? (ENV_NAMES[key] ?? String(key)) : 'configuration';
       const value = key && raw[key] !== undefined ? ` (got ${JSON.stringify(raw[key])})` : '';
       return `${name}: ${issue.message}${key === 'puppetToken' ? '' : value}`;
     });

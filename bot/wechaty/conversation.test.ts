@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerBody, AskRequestBody } from '../../server/schemas.js';
+import type { Answer as AnswerBody, AskRequest as AskRequestBody } from './api-types.gen.js';
 import type { AdvisorClient, FeedbackBody } from './advisor-client.js';
 import { createConversation, parseCommand, CALCULATE_QUESTION, type BotEvent, type ConversationOptions } from './conversation.js';
 import { BotError, type Result } from './errors.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_QUESTION_LENGTH, type AnswerBody } from '../../server/schemas.js';
+import { MAX_QUESTION_LENGTH, type Answer as AnswerBody } from './api-types.gen.js';
 import type { AdvisorClient } from './advisor-client.js';
-import { BotError, toBotError } from './errors.js';
+import { type BotError, toBotError } from './errors.js';
 import { formatAnswer, formatClauses, splitBubbles } from './reply-format.js';
 
 /**
@@ -74,11 +74,26 @@ const EXAMPLE = '我们是省级专精特新，买了500万设备，市里能补
 const WINDOW_MS = 60_000;
 
 const COMMANDS: Record<string, Command> = {
-  帮助: 'help', help: 'help', 菜单: 'help', 怎么用: 'help', 使用说明: 'help',
-  人工: 'human', 转人工: 'human', 人工客服: 'human', 人工服务: 'human', 客服: 'human',
-  重新开始: 'restart', 重来: 'restart', 清空: 'restart', 重置: 'restart',
-  有用: 'helpful', 有帮助: 'helpful',
-  没用: 'unhelpful', 没有用: 'unhelpful', 无用: 'unhelpful', 没帮助: 'unhelpful',
+  帮助: 'help',
+  help: 'help',
+  菜单: 'help',
+  怎么用: 'help',
+  使用说明: 'help',
+  人工: 'human',
+  转人工: 'human',
+  人工客服: 'human',
+  人工服务: 'human',
+  客服: 'human',
+  重新开始: 'restart',
+  重来: 'restart',
+  清空: 'restart',
+  重置: 'restart',
+  有用: 'helpful',
+  有帮助: 'helpful',
+  没用: 'unhelpful',
+  没有用: 'unhelpful',
+  无用: 'unhelpful',
+  没帮助: 'unhelpful',
   '1': 'clause',
   '2': 'calculate',
 };
@@ -172,7 +187,8 @@ export function createConversation(options: ConversationOptions): Conversation {
     const result = await options.client.ask({ question, sessionId: state.sessionId, channel: 'wechat' });
     if (!result.ok) {
       emit({ type: 'error', error: result.error, sessionKey: key });
-      const text = result.error.code === 'advisor_busy' ? texts.busy : result.error.code === 'advisor_rejected' ? texts.rejected : texts.unavailable;
+      const text =
+        result.error.code === 'advisor_busy' ? texts.busy : result.error.code === 'advisor_rejected' ? texts.rejected : texts.unavailable;
       return send(bubbles(text));
     }
     const answer = result.value;
@@ -180,7 +196,14 @@ export function createConversation(options: ConversationOptions): Conversation {
     state.pendingFollowUp = answer.kind === 'clarify' ? answer.followUp?.[0] : undefined;
     const formatted = formatAnswer(answer, { maxChars: options.bubbleMaxChars });
     const out = formatted.bubbles.length > 0 ? formatted.bubbles : bubbles(texts.empty);
-    emit({ type: 'answered', sessionKey: key, kind: answer.kind, answerId: answer.answerId, bubbles: out.length, latencyMs: now() - started });
+    emit({
+      type: 'answered',
+      sessionKey: key,
+      kind: answer.kind,
+      answerId: answer.answerId,
+      bubbles: out.length,
+      latencyMs: now() - started,
+    });
     return send(out);
   }
 

@@ -63,7 +63,9 @@ describe('superviseBot on the mock puppet', () => {
       await until(() => bot.state.active() === true, 'the bot to be running again');
       mocker.login(user);
       await until(() => bot.isLoggedIn, 'login after the restart');
-      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['logged in', 'logged out', 'reconnect scheduled', 'restarting the bot']));
+      expect(lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining(['logged in', 'logged out', 'reconnect scheduled', 'restarting the bot']),
+      );
     } finally {
       await supervisor.stop();
     }

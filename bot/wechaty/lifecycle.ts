@@ -149,7 +149,10 @@ export function logBotEvent(logger: BotLogger): (event: BotEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'error':
-        logger.warn({ code: event.error.code, err: event.error, session: event.sessionKey }, 'message handling failed; the user got a fallback reply');
+        logger.warn(
+          { code: event.error.code, err: event.error, session: event.sessionKey },
+          'message handling failed; the user got a fallback reply',
+        );
         break;
       case 'answered':
         logger.info({ kind: event.kind, answerId: event.answerId, bubbles: event.bubbles, latencyMs: event.latencyMs }, 'answered');

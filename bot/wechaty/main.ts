@@ -44,7 +44,10 @@ const shutdown = async (signal: string) => {
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-logger.info({ puppet: config.puppet, advisorUrl: config.advisorUrl, rooms: config.roomAllowlist.length || 'all' }, 'starting the WeChat bot');
+logger.info(
+  { puppet: config.puppet, advisorUrl: config.advisorUrl, rooms: config.roomAllowlist.length || 'all' },
+  'starting the WeChat bot',
+);
 try {
   await supervisor.start();
 } catch (error) {

@@ -97,7 +97,10 @@ describe('private chat', () => {
     const w = await wechat();
     const account = w.contact('某某服务号', types.Contact.Official);
     account.say('本周政策速递').to(w.self);
-    await w.waitFor(() => w.events.some((e) => e.type === 'ignored' && e.reason === 'official-account'), 'the official account to be ignored');
+    await w.waitFor(
+      () => w.events.some((e) => e.type === 'ignored' && e.reason === 'official-account'),
+      'the official account to be ignored',
+    );
     expect(w.replies(account)).toEqual([]);
     // Every bubble the bot sent came back to it as a self message and was ignored, not answered.
     const boss = w.contact('孙总');
@@ -133,7 +136,10 @@ describe('group chat', () => {
     const room = w.room('专精特新企业交流群', [boss, other]);
 
     other.say('我们买了设备，能补多少？').to(room);
-    await w.waitFor(() => w.events.some((e) => e.type === 'ignored' && e.reason === 'not-addressed'), 'the unaddressed message to be ignored');
+    await w.waitFor(
+      () => w.events.some((e) => e.type === 'ignored' && e.reason === 'not-addressed'),
+      'the unaddressed message to be ignored',
+    );
     expect(w.replies(room)).toEqual([]);
 
     const mentioned = await w.say(boss, '创客中国大赛获奖有什么奖励', { room, mention: true });
@@ -208,7 +214,10 @@ describe('when the service is down', () => {
       const replies = await w.say(boss, question);
       expect(replies).toEqual([`抱歉，政策咨询服务暂时无法响应，请稍后再试。如需帮助，请拨打人工热线 ${DEFAULT_HOTLINE}。`]);
     }
-    expect(w.events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.error.code)).toEqual(['advisor_unavailable', 'advisor_unavailable']);
+    expect(w.events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.error.code)).toEqual([
+      'advisor_unavailable',
+      'advisor_unavailable',
+    ]);
     // Commands that need no service still work.
     expect((await w.say(boss, '人工'))[0]).toContain(DEFAULT_HOTLINE);
   });

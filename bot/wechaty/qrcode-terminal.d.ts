@@ -3,8 +3,9 @@ declare module 'qrcode-terminal' {
   interface GenerateOptions {
     small?: boolean;
   }
-  function generate(text: string, options?: GenerateOptions, callback?: (qrcode: string) => void): void;
-  function setErrorLevel(level: 'L' | 'M' | 'Q' | 'H'): void;
-  const qrcodeTerminal: { generate: typeof generate; setErrorLevel: typeof setErrorLevel };
+  const qrcodeTerminal: {
+    generate(text: string, options?: GenerateOptions, callback?: (qrcode: string) => void): void;
+    setErrorLevel(level: 'L' | 'M' | 'Q' | 'H'): void;
+  };
   export default qrcodeTerminal;
 }

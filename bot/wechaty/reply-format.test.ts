@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnswerBody } from '../../server/schemas.js';
+import type { Answer as AnswerBody } from './api-types.gen.js';
 import { askingOnlyFirst, charLength, formatAnswer, formatClauses, splitBubbles, withoutClauseQuotes } from './reply-format.js';
 
 const CLAUSE_1 =
@@ -84,7 +84,13 @@ describe('formatAnswer', () => {
     },
     {
       name: 'smalltalk: as the service wrote it',
-      answer: { kind: 'smalltalk', answer: '您好！我是政策咨询助手。\n人工咨询请拨打 400-110-9001（周一至周五 09:00-17:00）。', citations: [], calculations: [], asOf: '2026-06-01' } satisfies AnswerBody,
+      answer: {
+        kind: 'smalltalk',
+        answer: '您好！我是政策咨询助手。\n人工咨询请拨打 400-110-9001（周一至周五 09:00-17:00）。',
+        citations: [],
+        calculations: [],
+        asOf: '2026-06-01',
+      } satisfies AnswerBody,
       first: '您好！我是政策咨询助手。',
       contains: ['400-110-9001（周一至周五 09:00-17:00）'],
       absent: ['回复'],
@@ -120,7 +126,9 @@ describe('helpers', () => {
 
   it('removes a quoted clause that spans several lines', () => {
     const text = `结论。\n\n原文：“二、发展目标\n到2024年年底，国家级专精特新企业达到110家”\n有效期至2026年12月31日。`;
-    expect(withoutClauseQuotes(text, ['二、发展目标\n到2024年年底，国家级专精特新企业达到110家'])).toBe('结论。\n\n有效期至2026年12月31日。');
+    expect(withoutClauseQuotes(text, ['二、发展目标\n到2024年年底，国家级专精特新企业达到110家'])).toBe(
+      '结论。\n\n有效期至2026年12月31日。',
+    );
   });
 
   it('appends the first follow-up question when the text does not ask it', () => {

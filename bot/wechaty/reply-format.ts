@@ -1,4 +1,4 @@
-import type { AnswerBody, CitationBody } from '../../server/schemas.js';
+import type { Answer as AnswerBody, Citation as CitationBody } from './api-types.gen.js';
 
 /**
  * Turns the advisor's answers into WeChat bubbles. Pure: no I/O, no policy knowledge. Amounts are never
@@ -184,7 +184,11 @@ function appendLine(bubbles: string[], line: string, maxChars: number): string[]
  */
 export function formatAnswer(answer: AnswerBody, options: { maxChars: number }): FormattedAnswer {
   let text = answer.answer.replace(/\r\n?/g, '\n').trim();
-  if (answer.citations.length > 0) text = withoutClauseQuotes(text, answer.citations.map((c) => c.quote));
+  if (answer.citations.length > 0)
+    text = withoutClauseQuotes(
+      text,
+      answer.citations.map((c) => c.quote),
+    );
   const followUp = answer.kind === 'clarify' ? (answer.followUp ?? []) : [];
   if (followUp.length > 0) text = askingOnlyFirst(text, followUp);
 

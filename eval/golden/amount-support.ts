@@ -44,7 +44,10 @@ export function percentRange(rule: Rule): { min: number; max: number } | undefin
     if (condition.op === 'lte') highest = Math.min(highest, condition.value);
   }
   const produce = (x: number) => Math.floor((x * amount.percent) / 100);
-  const max = Math.min(amount.capYuan ?? Number.MAX_SAFE_INTEGER, highest === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : produce(highest));
+  const max = Math.min(
+    amount.capYuan ?? Number.MAX_SAFE_INTEGER,
+    highest === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : produce(highest),
+  );
   const min = Math.min(produce(lowest), max);
   return { min, max };
 }

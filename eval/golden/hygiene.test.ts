@@ -27,13 +27,15 @@ beforeAll(async () => {
 describe('golden set hygiene', () => {
   it('cites only clauses that exist in the built index', () => {
     const missing = cases.flatMap((c) =>
-      (c.expect.citations ?? []).filter((cite) => kb.getClause(cite.docId, cite.clauseId) === undefined).map((cite) => `${c.id} → ${cite.docId}:${cite.clauseId}`),
+      (c.expect.citations ?? [])
+        .filter((cite) => kb.getClause(cite.docId, cite.clauseId) === undefined)
+        .map((cite) => `${c.id} → ${cite.docId}:${cite.clauseId}`),
     );
     expect(missing).toEqual([]);
   });
 
   it('expects amounts only with a cited clause to check them against', () => {
-    const unanchored = cases.filter((c) => c.expect.amounts && !(c.expect.citations?.length)).map((c) => c.id);
+    const unanchored = cases.filter((c) => c.expect.amounts && !c.expect.citations?.length).map((c) => c.id);
     expect(unanchored).toEqual([]);
   });
 
@@ -45,7 +47,9 @@ describe('golden set hygiene', () => {
       for (const amount of c.expect.amounts ?? []) {
         checked++;
         if (!clauses.some((clause) => isSupported(amount, supportedAmounts(clause, rules)))) {
-          problems.push(`${c.id}: ${amount} is neither in ${clauses.map((cl) => `${cl.docId}:${cl.id}`).join(', ')} nor producible by its rule`);
+          problems.push(
+            `${c.id}: ${amount} is neither in ${clauses.map((cl) => `${cl.docId}:${cl.id}`).join(', ')} nor producible by its rule`,
+          );
         }
       }
     }

@@ -99,7 +99,7 @@ export function loadGoldenSet(dir: string = GOLDEN_DIR): GoldenCase[] {
       try {
         json = JSON.parse(line);
       } catch (error) {
-        throw new Error(`${where}: invalid JSON: ${(error as Error).message}`);
+        throw new Error(`${where}: invalid JSON: ${(error as Error).message}`, { cause: error });
       }
       const parsed = GoldenCase.safeParse(json);
       if (!parsed.success) {

@@ -24,7 +24,8 @@ export function loadRetrievalSet(file = RETRIEVAL_SET_FILE): RetrievalQuestion[]
     .filter(({ line }) => line !== '')
     .map(({ line, number }) => {
       const parsed = retrievalQuestionSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${number}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(`${file}:${number}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return parsed.data;
     });
 }
@@ -58,7 +59,13 @@ export async function scoreRetrieval(
     const rank = ranked.findIndex((r) => wanted.has(`${r.docId}:${r.clauseId}`)) + 1;
     if (rank === 1) at1++;
     if (rank >= 1 && rank <= 3) at3++;
-    else misses.push({ id: q.id, question: q.question, expected: [...wanted].join(' '), got: ranked.slice(0, 3).map((r) => `${r.docId}:${r.clauseId}`) });
+    else
+      misses.push({
+        id: q.id,
+        question: q.question,
+        expected: [...wanted].join(' '),
+        got: ranked.slice(0, 3).map((r) => `${r.docId}:${r.clauseId}`),
+      });
     if (rank >= 1 && rank <= 5) at5++;
     if (rank >= 1) reciprocal += 1 / rank;
   }

@@ -13,7 +13,9 @@ let baseline: RetrievalScores;
 
 beforeAll(async () => {
   kb = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'kb-')) });
-  hybrid = await scoreRetrieval(questions, async (q) => (await kb.retriever.search(q, { k: 10 })).map((h) => ({ docId: h.clause.docId, clauseId: h.clause.id })));
+  hybrid = await scoreRetrieval(questions, async (q) =>
+    (await kb.retriever.search(q, { k: 10 })).map((h) => ({ docId: h.clause.docId, clauseId: h.clause.id })),
+  );
   const naive = createNaiveBaseline(kb.documents, kb.tokenizer);
   baseline = await scoreRetrieval(questions, (q) => naive.search(q));
   const row = (name: string, s: RetrievalScores) =>
@@ -21,7 +23,8 @@ beforeAll(async () => {
   console.log(`retrieval test set: ${questions.length} questions`);
   console.log(row('hybrid (BM25+synonyms+vectors+RRF)', hybrid));
   console.log(row('naive (500-char chunks, plain BM25)', baseline));
-  for (const miss of hybrid.misses) console.log(`  miss ${miss.id} ${miss.question} → expected ${miss.expected}, got ${miss.got.join(', ')}`);
+  for (const miss of hybrid.misses)
+    console.log(`  miss ${miss.id} ${miss.question} → expected ${miss.expected}, got ${miss.got.join(', ')}`);
 });
 
 describe('retrieval on the embedded default', () => {
@@ -29,7 +32,8 @@ describe('retrieval on the embedded default', () => {
     expect(questions.length).toBeGreaterThanOrEqual(80);
     const styles = new Set(questions.map((q) => q.style));
     expect(styles).toEqual(new Set(['colloquial', 'abbreviated', 'traditional', 'item-number', 'hotline']));
-    for (const q of questions) for (const e of q.expect) expect(kb.getClause(e.docId, e.clauseId), `${q.id} cites ${e.docId}:${e.clauseId}`).toBeDefined();
+    for (const q of questions)
+      for (const e of q.expect) expect(kb.getClause(e.docId, e.clauseId), `${q.id} cites ${e.docId}:${e.clauseId}`).toBeDefined();
   });
 
   it('finds the right clause in the top 3 for at least 95% of questions', () => {

@@ -4,7 +4,6 @@ import cliProgress from 'cli-progress';
 import { createOpenAiEmbedder } from '../../knowledge/index/embedder.js';
 import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { createModelComposer } from '../../server/answering/model-composer.js';
-import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
 import { loadConfig } from '../../server/config.js';
 import { loadGoldenSet } from '../golden/schema.js';
 import { compareReports, formatComparison, readReport } from './compare.js';
@@ -82,7 +81,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--as-of 须为 YYYY-MM-DD：${asOf}`);
     return 2;
   }
-  const filters = (values.filter ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+  const filters = (values.filter ?? [])
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter(Boolean);
   const cases = filterCases(loadGoldenSet(), filters);
   const target = values.url ? createHttpTarget({ url: values.url }) : await inProcessTarget(asOf);
   const concurrency = Number(values.concurrency ?? (target.mode === 'http' ? 4 : 1));
@@ -118,7 +120,8 @@ async function main(argv: string[]): Promise<number> {
   console.log('');
   for (const [label, value] of metricRows(o)) console.log(`  ${label}：${value}`);
   console.log('\n  按类别通过率：');
-  for (const [category, m] of Object.entries(report.metrics.byCategory)) console.log(`    ${categoryLabel(category)}（${category}）：${rateText(m.pass)}`);
+  for (const [category, m] of Object.entries(report.metrics.byCategory))
+    console.log(`    ${categoryLabel(category)}（${category}）：${rateText(m.pass)}`);
   console.log('\n  门槛：');
   for (const g of report.gates) console.log(`    ${g.pass ? '✔' : '✘'} ${g.label} ${g.threshold}：${g.actual}`);
   const failures = report.cases.filter((r) => !r.score.pass);

@@ -36,7 +36,12 @@ export interface Comparison {
 
 /** The metrics compared, overall. */
 export function metricDeltas(a: Metrics, b: Metrics): MetricDelta[] {
-  const row = (label: string, pick: (m: Metrics) => number | null, unit: MetricDelta['unit'] = 'rate', higherIsBetter = true): MetricDelta => ({
+  const row = (
+    label: string,
+    pick: (m: Metrics) => number | null,
+    unit: MetricDelta['unit'] = 'rate',
+    higherIsBetter = true,
+  ): MetricDelta => ({
     label,
     a: pick(a),
     b: pick(b),
@@ -122,7 +127,13 @@ function formatDelta(d: MetricDelta): string {
   if (Math.abs(diff) < 1e-9) return '（不变）';
   const sign = diff > 0 ? '+' : '-';
   const size =
-    d.unit === 'rate' ? `${(Math.abs(diff) * 100).toFixed(1)} 个百分点` : d.unit === 'ms' ? ms(Math.abs(diff)) : Number.isInteger(diff) ? String(Math.abs(diff)) : Math.abs(diff).toFixed(3);
+    d.unit === 'rate'
+      ? `${(Math.abs(diff) * 100).toFixed(1)} 个百分点`
+      : d.unit === 'ms'
+        ? ms(Math.abs(diff))
+        : Number.isInteger(diff)
+          ? String(Math.abs(diff))
+          : Math.abs(diff).toFixed(3);
   // Latency always moves a little between runs: it is shown without calling it better or worse.
   const verdict = d.unit === 'ms' ? '' : (d.higherIsBetter ? diff > 0 : diff < 0) ? '，好转' : '，变差';
   return `（${sign}${size}${verdict}）`;
@@ -138,8 +149,12 @@ function displayWidth(text: string): number {
 /** The comparison as text for the terminal. */
 export function formatComparison(c: Comparison): string {
   const lines: string[] = [];
-  lines.push(`A：${c.a.file}  ${c.a.startedAt}  ${c.a.target}  通过 ${c.a.passed}/${c.a.cases}  门槛${c.a.gatesPassed ? '通过' : '未通过'}`);
-  lines.push(`B：${c.b.file}  ${c.b.startedAt}  ${c.b.target}  通过 ${c.b.passed}/${c.b.cases}  门槛${c.b.gatesPassed ? '通过' : '未通过'}`);
+  lines.push(
+    `A：${c.a.file}  ${c.a.startedAt}  ${c.a.target}  通过 ${c.a.passed}/${c.a.cases}  门槛${c.a.gatesPassed ? '通过' : '未通过'}`,
+  );
+  lines.push(
+    `B：${c.b.file}  ${c.b.startedAt}  ${c.b.target}  通过 ${c.b.passed}/${c.b.cases}  门槛${c.b.gatesPassed ? '通过' : '未通过'}`,
+  );
   lines.push('');
   lines.push(`新失败（${c.newlyFailing.length}）：`);
   for (const f of c.newlyFailing) lines.push(`  ✘ ${f.id} [${categoryLabel(f.category)}] ${f.failures.join('；')}`);
@@ -147,7 +162,8 @@ export function formatComparison(c: Comparison): string {
   for (const f of c.newlyPassing) lines.push(`  ✔ ${f.id} [${categoryLabel(f.category)}]（A 中原因：${f.failures.join('；')}）`);
   if (c.changedFailures.length) {
     lines.push(`仍失败但原因变了（${c.changedFailures.length}）：`);
-    for (const f of c.changedFailures) lines.push(`  • ${f.id} [${categoryLabel(f.category)}]\n      A：${f.a.join('；')}\n      B：${f.b.join('；')}`);
+    for (const f of c.changedFailures)
+      lines.push(`  • ${f.id} [${categoryLabel(f.category)}]\n      A：${f.a.join('；')}\n      B：${f.b.join('；')}`);
   }
   if (c.added.length) lines.push(`B 新增的用例（${c.added.length}）：${c.added.join(', ')}`);
   if (c.removed.length) lines.push(`B 中没有的用例（${c.removed.length}）：${c.removed.join(', ')}`);
@@ -155,7 +171,9 @@ export function formatComparison(c: Comparison): string {
   lines.push('指标（A → B）：');
   const width = Math.max(...c.overall.map((d) => displayWidth(d.label)));
   for (const d of c.overall) {
-    lines.push(`  ${d.label}${' '.repeat(width - displayWidth(d.label) + 2)}${formatValue(d.a, d.unit)} → ${formatValue(d.b, d.unit)}${formatDelta(d)}`);
+    lines.push(
+      `  ${d.label}${' '.repeat(width - displayWidth(d.label) + 2)}${formatValue(d.a, d.unit)} → ${formatValue(d.b, d.unit)}${formatDelta(d)}`,
+    );
   }
   if (c.categories.length) {
     lines.push('');

@@ -32,9 +32,16 @@ export const KIND_LABELS: Record<string, string> = {
 export const categoryLabel = (category: string) => CATEGORY_LABELS[category] ?? category;
 export const kindLabel = (kind: string | undefined) => (kind === undefined ? '—' : `${KIND_LABELS[kind] ?? kind}（${kind}）`);
 
-export const pct = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(digits)}%`);
+export const pct = (value: number | null | undefined, digits = 1) =>
+  value === null || value === undefined ? '—' : `${(value * 100).toFixed(digits)}%`;
 export const rateText = (r: Rate, digits = 1) => (r.den === 0 ? '—' : `${pct(r.rate, digits)}（${r.num}/${r.den}）`);
 export const ms = (value: number | null | undefined) =>
-  value === null || value === undefined ? '—' : value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
+  value === null || value === undefined
+    ? '—'
+    : value < 10
+      ? `${value.toFixed(2)} ms`
+      : value < 1000
+        ? `${value.toFixed(0)} ms`
+        : `${(value / 1000).toFixed(2)} s`;
 export const yuan = (amount: number) => `${formatYuan(amount)}（${amount}）`;
 export const num = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? '—' : value.toFixed(digits));

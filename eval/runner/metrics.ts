@@ -125,11 +125,20 @@ export function computeMetrics(records: CaseRecord[]): Metrics {
 
   return {
     cases: records.length,
-    pass: rate(count((r) => r.score.pass), records.length),
+    pass: rate(
+      count((r) => r.score.pass),
+      records.length,
+    ),
     kind: rate(withKind.filter((r) => r.score.checks.kind === true).length, withKind.length),
-    amountRecall: rate(sum((r) => r.score.expectedAmountsFound.length), sum((r) => r.score.expectedAmounts.length)),
+    amountRecall: rate(
+      sum((r) => r.score.expectedAmountsFound.length),
+      sum((r) => r.score.expectedAmounts.length),
+    ),
     unsupportedAmounts: {
-      ...rate(count((r) => r.score.unsupportedAmounts.length > 0), records.length),
+      ...rate(
+        count((r) => r.score.unsupportedAmounts.length > 0),
+        records.length,
+      ),
       amounts: [...new Set(records.flatMap((r) => r.score.unsupportedAmounts))].sort((a, b) => a - b),
     },
     forbiddenAmounts: rate(forbiddenChecks.filter(([, held]) => !held).length, forbiddenChecks.length),
@@ -150,10 +159,15 @@ export function computeMetrics(records: CaseRecord[]): Metrics {
     },
     refusalAccuracy: rate(outOfScope.filter(refused).length, outOfScope.length),
     falseRefusal: rate(answerable.filter(refused).length, answerable.length),
-    keywordCoverage: rate(sum((r) => r.score.keywordHits), sum((r) => r.score.keywordChecks)),
+    keywordCoverage: rate(
+      sum((r) => r.score.keywordHits),
+      sum((r) => r.score.keywordChecks),
+    ),
     latency: {
       ...latencyStats(latencies),
-      byKind: Object.fromEntries(kinds.map((kind) => [kind, latencyStats(records.filter((r) => (r.answer?.kind ?? 'error') === kind).map((r) => r.latencyMs))])),
+      byKind: Object.fromEntries(
+        kinds.map((kind) => [kind, latencyStats(records.filter((r) => (r.answer?.kind ?? 'error') === kind).map((r) => r.latencyMs))]),
+      ),
     },
     errors: count((r) => r.answer === undefined),
   };

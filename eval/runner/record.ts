@@ -91,7 +91,9 @@ export function errorScore(goldenCase: GoldenCase, error: string): CaseScore {
 /** Scores a case's answer and keeps what the report needs. */
 export function buildCaseRecord(goldenCase: GoldenCase, asOf: string, result: TurnsResult): CaseRecord {
   const { answer } = result;
-  const score = answer ? scoreCase(goldenCase, answer, userStatedAmounts(goldenCase.turns)) : errorScore(goldenCase, result.error ?? 'no answer');
+  const score = answer
+    ? scoreCase(goldenCase, answer, userStatedAmounts(goldenCase.turns))
+    : errorScore(goldenCase, result.error ?? 'no answer');
   const ranked = rankedClauses(answer, result.retrieved);
   return {
     id: goldenCase.id,

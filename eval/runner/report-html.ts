@@ -45,7 +45,9 @@ export function passRateChart(byCategory: Record<string, Metrics>): string {
   const height = top + rows.length * rowHeight + 24;
   const x = (rate: number) => labelWidth + rate * barWidth;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="各类别通过率">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="各类别通过率">`,
+  );
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(`<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 20}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${x(tick)}" y="${height - 6}" font-size="11" text-anchor="middle" fill="#6b7280">${tick * 100}%</text>`);
@@ -54,10 +56,16 @@ export function passRateChart(byCategory: Record<string, Metrics>): string {
     const y = top + i * rowHeight;
     const r = m.pass.rate ?? 0;
     const colour = r >= PASS_RATE_GATE ? '#16a34a' : r >= 0.8 ? '#f59e0b' : '#dc2626';
-    parts.push(`<text x="${labelWidth - 8}" y="${y + 16}" font-size="13" text-anchor="end" fill="#111827">${esc(categoryLabel(category))}</text>`);
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${y + 16}" font-size="13" text-anchor="end" fill="#111827">${esc(categoryLabel(category))}</text>`,
+    );
     parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="16" rx="3" fill="#f3f4f6"/>`);
-    parts.push(`<rect x="${labelWidth}" y="${y + 4}" width="${(r * barWidth).toFixed(1)}" height="16" rx="3" fill="${colour}"><title>${esc(category)}：${m.pass.num}/${m.pass.den}</title></rect>`);
-    parts.push(`<text x="${labelWidth + barWidth + 8}" y="${y + 16}" font-size="12" fill="#374151">${pct(m.pass.rate)}（${m.pass.num}/${m.pass.den}）</text>`);
+    parts.push(
+      `<rect x="${labelWidth}" y="${y + 4}" width="${(r * barWidth).toFixed(1)}" height="16" rx="3" fill="${colour}"><title>${esc(category)}：${m.pass.num}/${m.pass.den}</title></rect>`,
+    );
+    parts.push(
+      `<text x="${labelWidth + barWidth + 8}" y="${y + 16}" font-size="12" fill="#374151">${pct(m.pass.rate)}（${m.pass.num}/${m.pass.den}）</text>`,
+    );
   });
   const gx = x(PASS_RATE_GATE);
   parts.push(`<line x1="${gx}" y1="${top - 10}" x2="${gx}" y2="${height - 20}" stroke="#111827" stroke-dasharray="4 3"/>`);
@@ -107,7 +115,9 @@ export function latencyHistogram(records: CaseRecord[]): string {
   const xOf = (value: number) => left + Math.min(value / step, binCount) * bw;
   const unit = (v: number) => (step < 1 ? `${v.toFixed(step < 0.1 ? 2 : 1)}` : `${Math.round(v)}`);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="耗时分布">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="耗时分布">`,
+  );
   const yStep = niceStep(yMax / 5);
   for (let v = 0; v <= yMax; v += yStep) {
     parts.push(`<line x1="${left}" y1="${y(v)}" x2="${left + chartWidth}" y2="${y(v)}" stroke="#e5e7eb"/>`);
@@ -127,18 +137,29 @@ export function latencyHistogram(records: CaseRecord[]): string {
   });
   const labelEvery = Math.ceil(binCount / 8);
   for (let i = 0; i <= bins; i += labelEvery) {
-    parts.push(`<text x="${left + i * bw}" y="${top + chartHeight + 14}" font-size="11" text-anchor="middle" fill="#6b7280">${unit(i * step)}</text>`);
+    parts.push(
+      `<text x="${left + i * bw}" y="${top + chartHeight + 14}" font-size="11" text-anchor="middle" fill="#6b7280">${unit(i * step)}</text>`,
+    );
   }
-  if (overflow) parts.push(`<text x="${left + (bins + 0.5) * bw}" y="${top + chartHeight + 14}" font-size="11" text-anchor="middle" fill="#6b7280">更慢</text>`);
-  parts.push(`<text x="${left + chartWidth / 2}" y="${top + chartHeight + 32}" font-size="12" text-anchor="middle" fill="#374151">耗时（毫秒，最后一轮）</text>`);
-  parts.push(`<text x="12" y="${top + chartHeight / 2}" font-size="12" text-anchor="middle" fill="#374151" transform="rotate(-90 12 ${top + chartHeight / 2})">答复数</text>`);
+  if (overflow)
+    parts.push(
+      `<text x="${left + (bins + 0.5) * bw}" y="${top + chartHeight + 14}" font-size="11" text-anchor="middle" fill="#6b7280">更慢</text>`,
+    );
+  parts.push(
+    `<text x="${left + chartWidth / 2}" y="${top + chartHeight + 32}" font-size="12" text-anchor="middle" fill="#374151">耗时（毫秒，最后一轮）</text>`,
+  );
+  parts.push(
+    `<text x="12" y="${top + chartHeight / 2}" font-size="12" text-anchor="middle" fill="#374151" transform="rotate(-90 12 ${top + chartHeight / 2})">答复数</text>`,
+  );
   for (const [name, value, colour] of [
     ['p50', percentile(values, 50) ?? 0, '#111827'],
     ['p95', percentile(values, 95) ?? 0, '#dc2626'],
   ] as const) {
     const px = xOf(value);
     parts.push(`<line x1="${px}" y1="${top - 4}" x2="${px}" y2="${top + chartHeight}" stroke="${colour}" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${px + 3}" y="${name === 'p50' ? top - 8 : top + 6}" font-size="11" fill="${colour}">${name} ${esc(ms(value))}</text>`);
+    parts.push(
+      `<text x="${px + 3}" y="${name === 'p50' ? top - 8 : top + 6}" font-size="11" fill="${colour}">${name} ${esc(ms(value))}</text>`,
+    );
   }
   let lx = left;
   for (const kind of kinds) {
@@ -195,9 +216,13 @@ details summary{cursor:pointer;color:#1d4ed8}
 
 function failureRow(r: CaseRecord): string {
   const turns = `<ol>${r.turns.map((t) => `<li>${esc(t)}</li>`).join('')}</ol>`;
-  const expected = `<ul>${expectedText(r).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`;
+  const expected = `<ul>${expectedText(r)
+    .map((p) => `<li>${esc(p)}</li>`)
+    .join('')}</ul>`;
   const got = r.answer
-    ? `<ul>${gotText(r).map((p) => `<li>${esc(p)}</li>`).join('')}</ul><div class="excerpt">${esc(r.answer.text.length > 400 ? `${r.answer.text.slice(0, 400)}…` : r.answer.text)}</div>`
+    ? `<ul>${gotText(r)
+        .map((p) => `<li>${esc(p)}</li>`)
+        .join('')}</ul><div class="excerpt">${esc(r.answer.text.length > 400 ? `${r.answer.text.slice(0, 400)}…` : r.answer.text)}</div>`
     : `<span class="reason">${esc(r.error ?? '没有答复')}</span>`;
   const cited = r.answer?.citations.length
     ? r.answer.citations
@@ -223,14 +248,18 @@ export function renderHtml(report: RunReport): string {
     )
     .join('');
   const kindRows = Object.entries(o.latency.byKind)
-    .map(([kind, s]) => `<tr><td>${esc(kindLabel(kind))}</td><td class="n">${s.n}</td><td class="n">${esc(ms(s.p50))}</td><td class="n">${esc(ms(s.p95))}</td><td class="n">${esc(ms(s.max))}</td></tr>`)
+    .map(
+      ([kind, s]) =>
+        `<tr><td>${esc(kindLabel(kind))}</td><td class="n">${s.n}</td><td class="n">${esc(ms(s.p50))}</td><td class="n">${esc(ms(s.p95))}</td><td class="n">${esc(ms(s.max))}</td></tr>`,
+    )
     .join('');
   const composer = report.target.composer.startsWith('model')
     ? Object.entries(report.composerCounts)
         .map(([k, v]) => `${k === 'model' ? '模型措辞' : k === 'template' ? '改用内置模板' : k} ${v}`)
         .join('，')
     : '';
-  const composerName = report.target.composer === 'template' ? '内置模板' : report.target.composer === 'unknown' ? '由服务配置决定' : report.target.composer;
+  const composerName =
+    report.target.composer === 'template' ? '内置模板' : report.target.composer === 'unknown' ? '由服务配置决定' : report.target.composer;
 
   return `<!doctype html>
 <html lang="zh-CN">
@@ -246,7 +275,10 @@ export function renderHtml(report: RunReport): string {
 <p class="sub">${esc(report.startedAt)} ｜ 对象：${esc(target)} ｜ 措辞：${esc(composerName)}${composer ? `（${esc(composer)}）` : ''} ｜ 用例 ${o.cases}${report.filter ? `（筛选：${esc(report.filter.join(', '))}）` : ''} ｜ 未注明日期的用例按 ${esc(report.defaultAsOf)} 作答 ｜ 用时 ${esc(ms(report.durationMs))}</p>
 <span class="verdict ${report.gatesPassed ? 'ok' : 'bad'}">${report.gatesPassed ? '门槛全部通过' : '有门槛未通过'}</span>
 <div class="gates">${report.gates
-    .map((g) => `<div class="gate ${g.pass ? 'ok' : 'bad'}"><b>${esc(g.label)}（要求 ${esc(g.threshold)}）</b><span>${g.pass ? '✔' : '✘'} ${esc(g.actual)}</span></div>`)
+    .map(
+      (g) =>
+        `<div class="gate ${g.pass ? 'ok' : 'bad'}"><b>${esc(g.label)}（要求 ${esc(g.threshold)}）</b><span>${g.pass ? '✔' : '✘'} ${esc(g.actual)}</span></div>`,
+    )
     .join('')}</div>
 
 <h2>总体指标</h2>

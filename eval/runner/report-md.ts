@@ -9,7 +9,10 @@ export function metricRows(m: Metrics): [string, string][] {
     ['通过率', rateText(m.pass)],
     ['答复类型正确', rateText(m.kind)],
     ['金额召回率（计算结果与正文都有）', rateText(m.amountRecall)],
-    ['含无依据金额的答复', `${rateText(m.unsupportedAmounts)}${m.unsupportedAmounts.amounts.length ? `：${m.unsupportedAmounts.amounts.join('、')}` : ''}`],
+    [
+      '含无依据金额的答复',
+      `${rateText(m.unsupportedAmounts)}${m.unsupportedAmounts.amounts.length ? `：${m.unsupportedAmounts.amounts.join('、')}` : ''}`,
+    ],
     ['出现禁止金额', rateText(m.forbiddenAmounts)],
     ['引用精确率', rateText(m.citationPrecision)],
     ['引用召回率', rateText(m.citationRecall)],
@@ -60,9 +63,17 @@ export function renderMarkdown(report: RunReport): string {
   const o = report.metrics.overall;
   const lines: string[] = [];
   lines.push(`# 评测报告 ${report.startedAt}`, '');
-  lines.push(`- 对象：${report.target.mode === 'http' ? `运行中的服务 ${report.target.label}` : '进程内顾问'}；措辞：${report.target.composer}` +
-    (Object.keys(report.composerCounts).length ? `（${Object.entries(report.composerCounts).map(([k, v]) => `${k} ${v}`).join('，')}）` : ''));
-  lines.push(`- 用例：${o.cases}${report.filter ? `（筛选：${report.filter.join(', ')}）` : ''}；未注明日期的用例按 ${report.defaultAsOf} 作答；用时 ${ms(report.durationMs)}`);
+  lines.push(
+    `- 对象：${report.target.mode === 'http' ? `运行中的服务 ${report.target.label}` : '进程内顾问'}；措辞：${report.target.composer}` +
+      (Object.keys(report.composerCounts).length
+        ? `（${Object.entries(report.composerCounts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join('，')}）`
+        : ''),
+  );
+  lines.push(
+    `- 用例：${o.cases}${report.filter ? `（筛选：${report.filter.join(', ')}）` : ''}；未注明日期的用例按 ${report.defaultAsOf} 作答；用时 ${ms(report.durationMs)}`,
+  );
   lines.push(`- 检索指标：${report.retrievalNote}`, '');
 
   lines.push(`## 门槛：${report.gatesPassed ? '全部通过 ✅' : '未通过 ❌'}`, '', '| 门槛 | 要求 | 实际 | 结果 |', '|---|---|---|---|');
@@ -74,7 +85,9 @@ export function renderMarkdown(report: RunReport): string {
   lines.push('');
 
   lines.push('## 按类别', '');
-  lines.push('| 类别 | 用例 | 通过率 | 金额召回 | 无依据金额 | 引用精确率 | 引用召回率 | 召回@3 | MRR | 拒答准确 | 误拒 | 关键词覆盖 | p50 | p95 |');
+  lines.push(
+    '| 类别 | 用例 | 通过率 | 金额召回 | 无依据金额 | 引用精确率 | 引用召回率 | 召回@3 | MRR | 拒答准确 | 误拒 | 关键词覆盖 | p50 | p95 |',
+  );
   lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const [category, m] of Object.entries(report.metrics.byCategory)) {
     lines.push(
@@ -84,7 +97,8 @@ export function renderMarkdown(report: RunReport): string {
   lines.push('');
 
   lines.push('## 按答复类型的耗时（最后一轮）', '', '| 类型 | 答复数 | p50 | p95 | 最长 |', '|---|--:|--:|--:|--:|');
-  for (const [kind, s] of Object.entries(o.latency.byKind)) lines.push(`| ${kindLabel(kind)} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`);
+  for (const [kind, s] of Object.entries(o.latency.byKind))
+    lines.push(`| ${kindLabel(kind)} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`);
   lines.push('');
 
   const failures = report.cases.filter((r) => !r.score.pass);

@@ -37,9 +37,24 @@ const eq = goldenCase({
   turns: ['我们是省级专精特新', '买了500万设备 <b>能补多少</b>'],
   expect: { kind: 'calculation', amounts: [500_000], citations: [{ docId: PLAN, clauseId: 'item-1' }] },
 });
-const good = record(eq, answer({ kind: 'calculation', answer: '可获补助不超过50万元。', calculations: [calculation(500_000)], citations: [citation('item-1', ITEM1)] }), { latencyMs: 2 });
-const bad = record(eq, answer({ kind: 'lookup', answer: '请看第1条：最高200万元。', citations: [citation('item-1', ITEM1)] }), { latencyMs: 40 });
-const oos = record(goldenCase({ id: 'oos-1', category: 'out-of-scope', expect: { kind: 'out_of_scope' } }), answer({ kind: 'out_of_scope', answer: '超出范围。' }), { latencyMs: 0.3 });
+const good = record(
+  eq,
+  answer({
+    kind: 'calculation',
+    answer: '可获补助不超过50万元。',
+    calculations: [calculation(500_000)],
+    citations: [citation('item-1', ITEM1)],
+  }),
+  { latencyMs: 2 },
+);
+const bad = record(eq, answer({ kind: 'lookup', answer: '请看第1条：最高200万元。', citations: [citation('item-1', ITEM1)] }), {
+  latencyMs: 40,
+});
+const oos = record(
+  goldenCase({ id: 'oos-1', category: 'out-of-scope', expect: { kind: 'out_of_scope' } }),
+  answer({ kind: 'out_of_scope', answer: '超出范围。' }),
+  { latencyMs: 0.3 },
+);
 
 describe('Markdown report', () => {
   it('has the overall figures, the gates, a per-category table and the failures', () => {

@@ -40,7 +40,8 @@ describe('runner targets', () => {
   });
 
   it('scores the same answers the same way', () => {
-    const summary = (report: RunReport) => report.cases.map((r) => [r.id, r.answer?.kind, r.score.pass, r.score.foundAmounts, r.score.citationsGot]);
+    const summary = (report: RunReport) =>
+      report.cases.map((r) => [r.id, r.answer?.kind, r.score.pass, r.score.foundAmounts, r.score.citationsGot]);
     expect(summary(overHttp)).toEqual(summary(inProcess));
   });
 
@@ -65,7 +66,9 @@ describe('filterCases', () => {
     expect(new Set(filterCases(ALL, ['award']).map((c) => c.category))).toEqual(
       new Set(['award-equipment', 'award-contest', 'award-recognition', 'award-cluster', 'award-combined']),
     );
-    expect(filterCases(ALL, ['lookup-law', 'smalltalk']).every((c) => c.category === 'lookup-law' || c.category === 'smalltalk')).toBe(true);
+    expect(filterCases(ALL, ['lookup-law', 'smalltalk']).every((c) => c.category === 'lookup-law' || c.category === 'smalltalk')).toBe(
+      true,
+    );
     expect(filterCases(ALL, [])).toHaveLength(ALL.length);
     expect(() => filterCases(ALL, ['lookups'])).toThrow(/lookups/);
   });

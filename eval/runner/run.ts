@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeOptions } from '../../knowledge/knowledge-base.js';
 import { createAdvisor, type ModelComposer } from '../../server/answering/advisor.js';
-import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
 import type { RuleSet } from '../../knowledge/rules/rules-schema.js';
 import { DEFAULT_HOTLINE } from '../../server/config.js';
 import { Answer, type AnswerBody } from '../../server/schemas.js';
@@ -9,6 +8,7 @@ import { createMemorySessionStore } from '../../server/sessions/session-store.js
 import { GOLDEN_CATEGORIES, type GoldenCase } from '../golden/schema.js';
 import { computeRunMetrics, evaluateGates, type GateResult, type RunMetrics } from './metrics.js';
 import { buildCaseRecord, type CaseRecord, type TurnsResult } from './record.js';
+import { fixedDayClock } from '../../server/clock.js';
 
 /**
  * The date cases without their own `asOf` are answered on, so that a run today and a run next year give the
@@ -63,7 +63,7 @@ export async function createInProcessTarget(options: InProcessOptions = {}): Pro
     hotline: options.hotline ?? DEFAULT_HOTLINE,
     ...(options.composer ? { composer: options.composer } : {}),
     ...(options.modelTimeoutMs !== undefined ? { modelTimeoutMs: options.modelTimeoutMs } : {}),
-    today: () => today,
+    clock: fixedDayClock(today),
   });
   return {
     mode: 'in-process',
@@ -128,7 +128,8 @@ export function createHttpTarget(options: HttpOptions): Target {
         const text = await response.text();
         if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 200)}`);
         const parsed = Answer.safeParse(JSON.parse(text));
-        if (!parsed.success) throw new Error(`答复不符合接口定义：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          throw new Error(`答复不符合接口定义：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return { answer: parsed.data, latencyMs: performance.now() - started };
       }
     },

@@ -81,7 +81,11 @@ export function scoreCase(goldenCase: GoldenCase, answer: AnswerBody, userStated
     if (answer.answer.includes(s)) failures.push(`包含了不应出现的内容：${s}`);
   }
   const unsupported = checkAnswerAmounts(answer.answer, {
-    calculatorYuan: [...calculated, ...(answer.totalYuan !== undefined ? [answer.totalYuan] : []), ...answer.calculations.flatMap((c) => amountsStated(c.formula).map((m) => m.yuan))],
+    calculatorYuan: [
+      ...calculated,
+      ...(answer.totalYuan !== undefined ? [answer.totalYuan] : []),
+      ...answer.calculations.flatMap((c) => amountsStated(c.formula).map((m) => m.yuan)),
+    ],
     citedClauseTexts: answer.citations.map((c) => c.quote),
     userStatedYuan,
   })

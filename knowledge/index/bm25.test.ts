@@ -17,7 +17,10 @@ describe('BM25', () => {
 
   it('survives serialisation unchanged', () => {
     const copy = loadBm25(index.data());
-    const query = [{ term: '设备', weight: 1 }, { term: '奖励', weight: 0.5 }];
+    const query = [
+      { term: '设备', weight: 1 },
+      { term: '奖励', weight: 0.5 },
+    ];
     expect(copy.search(query, 5)).toEqual(index.search(query, 5));
   });
 

@@ -127,7 +127,7 @@ export function loadBm25(data: Bm25Data): Bm25Index {
         const item = { doc, score };
         if (heap.length < k) {
           heap.push(item);
-          for (let i = heap.length - 1; i > 0; ) {
+          for (let i = heap.length - 1; i > 0;) {
             const parent = (i - 1) >> 1;
             if (!worse(heap[i]!, heap[parent]!)) break;
             [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
@@ -135,7 +135,7 @@ export function loadBm25(data: Bm25Data): Bm25Index {
           }
         } else {
           heap[0] = item;
-          for (let i = 0; ; ) {
+          for (let i = 0; ;) {
             const left = 2 * i + 1;
             const right = left + 1;
             let smallest = i;

@@ -145,7 +145,10 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
       }
       return vectors.map((v) => {
         if (v.length !== options.dimensions) {
-          throw new KnowledgeError('embedder_failed', `embeddings endpoint returned ${v.length} dimensions, configured ${options.dimensions}`);
+          throw new KnowledgeError(
+            'embedder_failed',
+            `embeddings endpoint returned ${v.length} dimensions, configured ${options.dimensions}`,
+          );
         }
         return Float32Array.from(v);
       });

@@ -16,7 +16,10 @@ export type Lexicon = z.infer<typeof lexiconSchema>;
 export function loadLexicon(file: string): Lexicon {
   const parsed = lexiconSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new KnowledgeError('manifest_invalid', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new KnowledgeError(
+      'manifest_invalid',
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -170,7 +170,8 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         });
       }
       if (options.preferClausesWithAmounts) {
-        for (const hit of fused.values()) if (hit.clause.amountsYuan.length > 0 && !hit.matchedBy.reference) hit.score += 0.5 / (fusion.k + 1);
+        for (const hit of fused.values())
+          if (hit.clause.amountsYuan.length > 0 && !hit.matchedBy.reference) hit.score += 0.5 / (fusion.k + 1);
       }
       return [...fused.values()].sort((a, b) => b.score - a.score || a.clause.order - b.clause.order).slice(0, k);
     },

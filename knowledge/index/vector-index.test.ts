@@ -39,7 +39,10 @@ describe('vector index', () => {
   it('the exact scan over sparse queries ranks and scores as a full dot product does', () => {
     const dimensions = 64;
     const sparse = fc
-      .array(fc.tuple(fc.integer({ min: 0, max: dimensions - 1 }), fc.double({ min: -1, max: 1, noNaN: true })), { minLength: 1, maxLength: 8 })
+      .array(fc.tuple(fc.integer({ min: 0, max: dimensions - 1 }), fc.double({ min: -1, max: 1, noNaN: true })), {
+        minLength: 1,
+        maxLength: 8,
+      })
       .map((entries) => {
         const v = new Float32Array(dimensions);
         for (const [d, x] of entries) v[d] = x;

@@ -14,6 +14,8 @@ export interface CleanedSource {
 
 // Pinyin ruby inlined after a character by the scraper: 發(fā) 區(qū) — Latin letters with tone marks only,
 // so numbered headings such as (一) or (2024—2026年) never match.
+// Combining tone marks (U+0300–U+036F) may follow a base letter: the class is meant per code unit.
+// eslint-disable-next-line no-misleading-character-class
 const RUBY = /([\u3400-\u9fff])\(([a-zA-Z\u00C0-\u024F\u0300-\u036F]{1,8})\)/g;
 
 /**
@@ -124,7 +126,10 @@ export function cleanLawMarkdown(raw: string, options: { docId: string; errata?:
     .split(/\r?\n/)
     .map((l) => (l.startsWith('<!--') ? l.trim() : normaliseChineseText(toSimplified(l))))
     .filter((l) => l !== '');
-  report.issues = findUnrepairedSpans(options.docId, lines.filter((l) => !l.startsWith('<!--') && !l.startsWith('#')));
+  report.issues = findUnrepairedSpans(
+    options.docId,
+    lines.filter((l) => !l.startsWith('<!--') && !l.startsWith('#')),
+  );
   const fixed = options.errata ? applyErrata(lines, options.errata, report) : lines;
   return { lines: fixed, report };
 }

@@ -64,11 +64,32 @@ describe('parsing the plan', () => {
 
   it('a new plan in the same numbering style needs no code change', () => {
     const clauses = parsePlan(
-      ['各区人民政府：', '现印发。', '某市人民政府', '2025年1月2日', '某市测试方案', '（2025—2027年）', '为了测试，制定本方案。', '一、总体要求', '总体要求正文。', '二、重点任务', '（一）第一组', '1.第一项。给予不超过30万元奖励。（责任单位：市甲局、市乙局）', '2.第二项。正文。', '（二）第二组', '3.第三项。正文。', '本方案自2025年1月1日起施行。'],
+      [
+        '各区人民政府：',
+        '现印发。',
+        '某市人民政府',
+        '2025年1月2日',
+        '某市测试方案',
+        '（2025—2027年）',
+        '为了测试，制定本方案。',
+        '一、总体要求',
+        '总体要求正文。',
+        '二、重点任务',
+        '（一）第一组',
+        '1.第一项。给予不超过30万元奖励。（责任单位：市甲局、市乙局）',
+        '2.第二项。正文。',
+        '（二）第二组',
+        '3.第三项。正文。',
+        '本方案自2025年1月1日起施行。',
+      ],
       { id: 'test-plan', title: '某市测试方案（2025—2027年）' },
     );
     expect(clauses.map((c) => c.id)).toEqual(['preamble', 'intro', 'sec-1', 'item-1', 'item-2', 'item-3', 'closing']);
-    expect(clauses.find((c) => c.id === 'item-1')).toMatchObject({ label: '二（一）1', amountsYuan: [300_000], responsibleUnits: ['市甲局', '市乙局'] });
+    expect(clauses.find((c) => c.id === 'item-1')).toMatchObject({
+      label: '二（一）1',
+      amountsYuan: [300_000],
+      responsibleUnits: ['市甲局', '市乙局'],
+    });
     expect(clauses.find((c) => c.id === 'item-3')!.path).toEqual(['二、重点任务', '（二）第二组']);
   });
 });
@@ -94,7 +115,21 @@ describe('parsing laws', () => {
   });
 
   it('a new law in 第X条 style, with 节, needs no code change', () => {
-    const parsed = parseLaw(['# 测试条例', '2020年1月1日通过', '<!-- INFO END -->', '## 第一章 总则', '### 第一节 一般规定', '第一条 为了测试。', '第二条 第二条正文。', '第二款。', '## 第二章 附则', '第十一条 本条例自公布之日起施行。'], 'test-law');
+    const parsed = parseLaw(
+      [
+        '# 测试条例',
+        '2020年1月1日通过',
+        '<!-- INFO END -->',
+        '## 第一章 总则',
+        '### 第一节 一般规定',
+        '第一条 为了测试。',
+        '第二条 第二条正文。',
+        '第二款。',
+        '## 第二章 附则',
+        '第十一条 本条例自公布之日起施行。',
+      ],
+      'test-law',
+    );
     expect(parsed.chapters).toBe(2);
     expect(parsed.clauses.map((c) => c.id)).toEqual(['preamble', 'art-1', 'art-2', 'art-11']);
     expect(parsed.clauses.find((c) => c.id === 'art-2')!.path).toEqual(['第一章 总则', '第一节 一般规定']);
@@ -113,7 +148,11 @@ describe('numbering helpers', () => {
   ])('%s → %i', (text, n) => expect(chineseNumeralToInt(text)).toBe(n));
 
   it('splits responsible units on both separators and writes 〔市〕 as （市）', () => {
-    expect(parseResponsibleUnits('正文。（责任单位：市工信局，市委金融办，各区县〔市〕政府）')).toEqual(['市工信局', '市委金融办', '各区县（市）政府']);
+    expect(parseResponsibleUnits('正文。（责任单位：市工信局，市委金融办，各区县〔市〕政府）')).toEqual([
+      '市工信局',
+      '市委金融办',
+      '各区县（市）政府',
+    ]);
     expect(parseResponsibleUnits('没有责任单位的句子。')).toEqual([]);
   });
 });

@@ -144,12 +144,21 @@ export function parsePlan(lines: string[], meta: Pick<DocumentMeta, 'id' | 'titl
       continue;
     }
     if (CLOSING.test(line)) {
-      open({ id: 'closing', kind: 'closing', label: '实施日期与有效期', aliases: ['有效期'], path: [], heading: headingSentence(line), paragraphs: [line] });
+      open({
+        id: 'closing',
+        kind: 'closing',
+        label: '实施日期与有效期',
+        aliases: ['有效期'],
+        path: [],
+        heading: headingSentence(line),
+        paragraphs: [line],
+      });
       current = undefined;
       continue;
     }
     if (phase === 'preamble') {
-      if (!current) open({ id: 'preamble', kind: 'preamble', label: '印发通知', aliases: ['通知'], path: [], heading: '印发通知', paragraphs: [] });
+      if (!current)
+        open({ id: 'preamble', kind: 'preamble', label: '印发通知', aliases: ['通知'], path: [], heading: '印发通知', paragraphs: [] });
       current!.paragraphs.push(line);
       if (DATE_LINE.test(line)) current = undefined;
       continue;

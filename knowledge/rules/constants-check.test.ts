@@ -139,8 +139,7 @@ describe('checkRuleConstants', () => {
   it('accepts the same clause in traditional characters and ASCII punctuation, as on the raw page', () => {
     const traditional = lookupFrom({
       ...CLAUSES,
-      'item-1':
-        '市財政按照不超過設備、軟件實際投資(稅后超100萬元)的10%給予補助,最高不超過200萬元(與省財政設備、軟件投資不重復補助)。',
+      'item-1': '市財政按照不超過設備、軟件實際投資(稅后超100萬元)的10%給予補助,最高不超過200萬元(與省財政設備、軟件投資不重復補助)。',
     });
     expect(checkRuleConstants(plan, traditional)).toEqual([]);
   });

@@ -112,9 +112,7 @@ describe('loadRuleSets', () => {
 
   it('a citation without a clause id is caught', () => {
     const error = loadError({ 'fixture-policy.yaml': VALID.replace('clauseId: item-1', 'clause: item-1') });
-    expect(error.issues.map((i) => i.path)).toEqual(
-      expect.arrayContaining(['rules[0].citation.clauseId', 'rules[0].citation.clause']),
-    );
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['rules[0].citation.clauseId', 'rules[0].citation.clause']));
   });
 
   it('an unknown fact names the file and the field', () => {
@@ -129,7 +127,9 @@ describe('loadRuleSets', () => {
   });
 
   it('an unknown fact in the amount is caught as well', () => {
-    const error = loadError({ 'fixture-policy.yaml': VALID.replace('      fact: investmentYuan\n      percent', '      fact: turnover\n      percent') });
+    const error = loadError({
+      'fixture-policy.yaml': VALID.replace('      fact: investmentYuan\n      percent', '      fact: turnover\n      percent'),
+    });
     expect(error).toMatchObject({ code: 'RULES_UNKNOWN_FACT', path: 'rules[0].amount.fact' });
   });
 

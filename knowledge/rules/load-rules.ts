@@ -277,9 +277,7 @@ export function loadRuleSetFile(file: string): RuleSet {
   try {
     source = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new RulesFileError(file, [
-      { code: 'RULES_READ_FAILED', path: '', problem: `cannot read: ${(error as Error).message}` },
-    ]);
+    throw new RulesFileError(file, [{ code: 'RULES_READ_FAILED', path: '', problem: `cannot read: ${(error as Error).message}` }]);
   }
   const ruleSet = parseRuleSet(source, file);
   const expected = path.basename(file).replace(/\.ya?ml$/, '');
@@ -295,7 +293,9 @@ export function loadRuleSetFile(file: string): RuleSet {
 export function loadRuleSets(dir: string): RuleSet[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
   } catch (error) {
     throw new RulesFileError(dir, [
       { code: 'RULES_READ_FAILED', path: '', problem: `cannot read rules directory: ${(error as Error).message}` },

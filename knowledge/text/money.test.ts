@@ -112,17 +112,15 @@ describe('findMoneyMentions', () => {
         '对有效期内的省级以上专精特新中小企业，市财政按照不超过设备、软件实际投资（税后超100万元）的10%给予补助，最高不超过200万元（与省财政设备、软件投资不重复补助）。',
       ),
     ).toEqual([1_000_000, 2_000_000]);
-    expect(amounts('一等奖2名、二等奖5名、三等奖9名，分别给予不超过5万元、3万元、1万元奖励。')).toEqual([
-      50_000, 30_000, 10_000,
-    ]);
+    expect(amounts('一等奖2名、二等奖5名、三等奖9名，分别给予不超过5万元、3万元、1万元奖励。')).toEqual([50_000, 30_000, 10_000]);
     expect(
       amounts(
         '同一企业按照“从高、不重复”原则，市财政同一年度对新认定的国家级专精特新“小巨人”企业、省级专精特新中小企业分别给予不超过200万元、50万元的一次性奖励。',
       ),
     ).toEqual([2_000_000, 500_000]);
-    expect(
-      amounts('对新认定的国家级、省级中小企业特色产业集群，市财政给予每家申报主体不超过100万元、50万元的一次性奖励。'),
-    ).toEqual([1_000_000, 500_000]);
+    expect(amounts('对新认定的国家级、省级中小企业特色产业集群，市财政给予每家申报主体不超过100万元、50万元的一次性奖励。')).toEqual([
+      1_000_000, 500_000,
+    ]);
   });
 
   it('reads the raw page (traditional characters, ASCII punctuation) with indices into the original', () => {
@@ -213,7 +211,10 @@ describe('properties', () => {
   const amount = fc.integer({ min: 0, max: 1_000_000_000_000 });
 
   it('formatYuan → parseMoney round-trips every integer 0..10^12', () => {
-    fc.assert(fc.property(amount, (yuan) => parseMoney(formatYuan(yuan)) === yuan), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(amount, (yuan) => parseMoney(formatYuan(yuan)) === yuan),
+      { numRuns: 2_000 },
+    );
   });
 
   it('formatYuanDigits + 元 round-trips', () => {
@@ -241,16 +242,46 @@ describe('properties', () => {
 
   it('findMoneyMentions never returns a non-integer or negative amount, whatever the text', () => {
     const pieces = fc.constantFrom(
-      '5', '0', '.', ',', '-', '万', '亿', '元', '千', '百', '十', '零', '一', '两', '伍', 'w', 'k', '%', '年', '名', '¥', '点', '、', '多', ' ',
+      '5',
+      '0',
+      '.',
+      ',',
+      '-',
+      '万',
+      '亿',
+      '元',
+      '千',
+      '百',
+      '十',
+      '零',
+      '一',
+      '两',
+      '伍',
+      'w',
+      'k',
+      '%',
+      '年',
+      '名',
+      '¥',
+      '点',
+      '、',
+      '多',
+      ' ',
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(pieces, { maxLength: 30 }).map((a) => a.join(''))), (text) => {
-        for (const m of findMoneyMentions(text)) {
-          expect(Number.isSafeInteger(m.yuan)).toBe(true);
-          expect(m.yuan).toBeGreaterThanOrEqual(0);
-          expect(text.slice(m.index, m.index + m.text.length)).toBe(m.text);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')),
+        ),
+        (text) => {
+          for (const m of findMoneyMentions(text)) {
+            expect(Number.isSafeInteger(m.yuan)).toBe(true);
+            expect(m.yuan).toBeGreaterThanOrEqual(0);
+            expect(text.slice(m.index, m.index + m.text.length)).toBe(m.text);
+          }
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

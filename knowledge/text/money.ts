@@ -50,7 +50,12 @@ const CHAR_MAP: Record<string, string> = {
 };
 
 /** The characters `mapChars` changes: full-width ASCII and the variants in CHAR_MAP. */
-const MAPPED_CHARS = new RegExp(`[\\uff01-\\uff5e${Object.keys(CHAR_MAP).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
+const MAPPED_CHARS = new RegExp(
+  `[\\uff01-\\uff5e${Object.keys(CHAR_MAP)
+    .join('')
+    .replace(/[\\\]^-]/g, '\\$&')}]`,
+  'gu',
+);
 
 /** Full-width ASCII to half-width and variant characters to their usual form, one for one (offsets are kept). */
 function mapChars(text: string): string {

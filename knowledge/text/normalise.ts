@@ -34,9 +34,7 @@ export function toSimplified(text: string): string {
 
 /** Full-width ASCII letters, digits and symbols (U+FF01–U+FF5E) and the ideographic space to half-width. */
 export function toHalfWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) =>
-    ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
-  );
+  return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) => (ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
 }
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';

@@ -1,4 +1,5 @@
 import { v7 as timeOrderedUuid } from 'uuid';
+import { systemClock, type Clock } from '../clock.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { SearchHit } from '../../knowledge/index/retriever.js';
 import type { Clause } from '../../knowledge/types.js';
@@ -87,8 +88,8 @@ export interface AdvisorOptions {
   hotline: string;
   composer?: ModelComposer;
   modelTimeoutMs?: number;
-  /** Today's date in China (YYYY-MM-DD); injectable for tests. */
-  today?: () => string;
+  /** Where today's date comes from (China time); default: the system clock. */
+  clock?: Clock;
   events?: AdvisorEvents;
   /**
    * How many questions (and as many searches) to keep analysed: normalised, segmented, checked for
@@ -129,10 +130,6 @@ const DEFAULTS: { factId: string; value: boolean; assumption: string }[] = [
   },
 ];
 
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 const factsOfRule = new WeakMap<Rule, Set<string>>();
 
 /** The facts a rule reads (conditions, amount, exclusivity year); worked out once per rule. */
@@ -149,12 +146,15 @@ function factsUsedBy(rule: Rule): Set<string> {
 /** Creates the answering service: deterministic intent and slots, retrieval, calculator, templates, optional model, guard. */
 export function createAdvisor(options: AdvisorOptions): Advisor {
   const { knowledge, ruleSets, sessions, hotline } = options;
-  const today = options.today ?? (() => chinaToday());
+  const clock = options.clock ?? systemClock;
   const primaryMeta = knowledge.getDocument(knowledge.primaryDocId);
   const primaryTitle = primaryMeta?.title ?? '';
   const ruleSet = ruleSets.find((rs) => rs.docId === knowledge.primaryDocId) ?? ruleSets[0]!;
   const rulesById = new Map(ruleSet.rules.map((r) => [r.id, r]));
-  const rulesWithClauses = ruleSet.rules.map((rule) => ({ rule, clause: knowledge.getClause(rule.citation.docId, rule.citation.clauseId) }));
+  const rulesWithClauses = ruleSet.rules.map((rule) => ({
+    rule,
+    clause: knowledge.getClause(rule.citation.docId, rule.citation.clauseId),
+  }));
   const ruleClauseIds = new Set(ruleSet.rules.map((r) => `${r.citation.docId}:${r.citation.clauseId}`));
 
   const rulesForTopic = (topic: AwardTopic, facts: Facts): Rule[] => {
@@ -165,7 +165,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     const known = rules.filter((rule) => rule.exclusivity && facts[rule.exclusivity.yearFact] !== undefined);
     if (known.length > 0) return known;
     const byLevel = rules.filter((rule) =>
-      rule.conditions.some((c) => c.fact === 'level' && (c.op === 'equals' ? c.value === facts.level : c.op === 'in' && c.values[0] === facts.level)),
+      rule.conditions.some(
+        (c) => c.fact === 'level' && (c.op === 'equals' ? c.value === facts.level : c.op === 'in' && c.values[0] === facts.level),
+      ),
     );
     return byLevel.length > 0 ? byLevel : rules;
   };
@@ -192,7 +194,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
 
   /** Share of the question's content words the knowledge base has ever seen: low means off-topic. */
   const coverage = (q: NormalisedQuestion): number => {
-    const words = knowledge.tokenizer.words(q.factText.trim() === '' ? q.text : q.factText).filter((w) => /[\u4e00-\u9fff]{2,}|[a-z]{3,}/i.test(w) && !QUESTION_FILLER.has(w));
+    const words = knowledge.tokenizer
+      .words(q.factText.trim() === '' ? q.text : q.factText)
+      .filter((w) => /[\u4e00-\u9fff]{2,}|[a-z]{3,}/i.test(w) && !QUESTION_FILLER.has(w));
     if (words.length === 0) return 0;
     return words.filter((w) => knowledge.knowsWord(w)).length / words.length;
   };
@@ -201,7 +205,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     const text = q.text;
     if (/骗取|套取|造假|伪造|虚报|批准给|系统提示|提示词|原样输出|prompt/i.test(text)) return 'refused';
     if (OUT_OF_SCOPE_TOPICS.some((p) => p.test(text))) return 'other-topic';
-    if (OTHER_REGIONS.some((region) => text.includes(region)) && !/郑州|河南省实施|河南实施/.test(text.replace(/郑州市?的?(天气|房价)/, ''))) {
+    if (
+      OTHER_REGIONS.some((region) => text.includes(region)) &&
+      !/郑州|河南省实施|河南实施/.test(text.replace(/郑州市?的?(天气|房价)/, ''))
+    ) {
       return 'other-region';
     }
     return undefined;
@@ -285,12 +292,23 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
   async function finishTurn(turn: Turn, answer: AdvisorAnswer, next: NextSession): Promise<AdvisorAnswer> {
     if (turn.input.sessionId) {
       // Built whole, in one shape: what is not changed carries over from the session as it was.
-      const nextSession: Session = { facts: next.facts ?? turn.session.facts, topics: next.topics ?? turn.session.topics, turns: turn.session.turns + 1 };
+      const nextSession: Session = {
+        facts: next.facts ?? turn.session.facts,
+        topics: next.topics ?? turn.session.topics,
+        turns: turn.session.turns + 1,
+      };
       if (next.pending !== undefined) nextSession.pending = next.pending;
       if (answer.answerId !== undefined) nextSession.lastAnswerId = answer.answerId;
       await sessions.set(turn.input.sessionId, nextSession);
     }
-    const phrased = options.composer ? await answerWithModel(answer, turn.q, (turn.input.history ?? []).map((h) => h.question), turn.facts) : answer;
+    const phrased = options.composer
+      ? await answerWithModel(
+          answer,
+          turn.q,
+          (turn.input.history ?? []).map((h) => h.question),
+          turn.facts,
+        )
+      : answer;
     phrased.meta.latencyMs = performance.now() - turn.started;
     return phrased;
   }
@@ -308,7 +326,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
 
     async ask(input) {
       const started = performance.now();
-      const asOf = input.asOf ?? today();
+      const asOf = input.asOf ?? clock.today();
       const analysis = analyse(input.question);
       const q = analysis.q;
       const session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
@@ -329,12 +347,23 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         session.pending = undefined;
       }
       if (input.pending) session.pending = input.pending;
-      const extraction = extractFacts(q.factText, { moneyMentions: q.moneyMentions, reading: analysis.reading, asOf, declarations: ruleSet.facts, pending: session.pending, conversationTopics: session.topics, known: session.facts });
+      const extraction = extractFacts(q.factText, {
+        moneyMentions: q.moneyMentions,
+        reading: analysis.reading,
+        asOf,
+        declarations: ruleSet.facts,
+        pending: session.pending,
+        conversationTopics: session.topics,
+        known: session.facts,
+      });
       const facts: Facts = { ...session.facts, ...extraction.facts };
       const answeredPending = session.pending !== undefined && extraction.facts[session.pending] !== undefined;
       const newFacts = Object.keys(extraction.facts).length > 0;
       let topics = extraction.topics;
-      if (topics.length === 0 && (answeredPending || (newFacts && session.topics.length > 0) || (extraction.asksAmount && session.topics.length > 0))) {
+      if (
+        topics.length === 0 &&
+        (answeredPending || (newFacts && session.topics.length > 0) || (extraction.asksAmount && session.topics.length > 0))
+      ) {
         topics = session.topics;
       }
       if (topics.length === 0 && extraction.facts.investmentYuan !== undefined) topics = ['equipment'];
@@ -356,7 +385,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         // Time-ordered: the Q&A log's primary key then grows at its end, a third of the cost of random keys.
         answerId: timeOrderedUuid(),
       };
-      const injectionNote = q.injectedSegments.length > 0 ? '\n（您消息中要求更改规则或金额的内容不会被采纳：金额只按政策原文和计算器给出。）' : '';
+      const injectionNote =
+        q.injectedSegments.length > 0 ? '\n（您消息中要求更改规则或金额的内容不会被采纳：金额只按政策原文和计算器给出。）' : '';
 
       const turn: Turn = { input, session, q, facts, started };
 
@@ -364,7 +394,14 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       if (analysis.smalltalk && topics.length === 0) {
         return finishTurn(
           turn,
-          { ...base, kind: 'smalltalk', answer: composeSmalltalk(q.text, hotline, primaryTitle), citations: [], calculations: [], meta: templateMeta(q, 'smalltalk') },
+          {
+            ...base,
+            kind: 'smalltalk',
+            answer: composeSmalltalk(q.text, hotline, primaryTitle),
+            citations: [],
+            calculations: [],
+            meta: templateMeta(q, 'smalltalk'),
+          },
           { pending: undefined },
         );
       }
@@ -392,21 +429,41 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         (answeredPending ||
           // In a calculation under way, new facts recompute: "那如果我们是小巨人呢", "要是换成3000万呢".
           (newFacts && session.topics.length > 0) ||
-          ((extraction.aboutOwnCompany || Object.keys(session.facts).length > 0) && (extraction.asksAmount || (newFacts && !extraction.isQuestion))));
-      const generalAmountQuestion = topics.length === 0 && references.length === 0 && extraction.aboutOwnCompany && extraction.asksAmount && /补贴|补助|奖励|奖补|钱/.test(q.factText);
+          ((extraction.aboutOwnCompany || Object.keys(session.facts).length > 0) &&
+            (extraction.asksAmount || (newFacts && !extraction.isQuestion))));
+      const generalAmountQuestion =
+        topics.length === 0 &&
+        references.length === 0 &&
+        extraction.aboutOwnCompany &&
+        extraction.asksAmount &&
+        /补贴|补助|奖励|奖补|钱/.test(q.factText);
 
       // A statement of facts with nothing asked yet ("我们是省级专精特新"): confirm what was understood and
       // say what can be worked out from here, rather than quoting a loosely matching clause.
       if (newFacts && !extraction.isQuestion && topics.length === 0 && references.length === 0 && q.injectedSegments.length === 0) {
         const understood = Object.entries(extraction.facts).map(([id, value]) => {
           const declaration = ruleSet.facts.find((f) => f.id === id);
-          const shown = declaration?.options?.find((o) => o.value === value)?.label ?? (typeof value === 'boolean' ? (value ? '是' : '否') : String(value));
+          const shown =
+            declaration?.options?.find((o) => o.value === value)?.label ??
+            (typeof value === 'boolean' ? (value ? '是' : '否') : String(value));
           return `${declaration?.label ?? id}：${shown}`;
         });
-        const text = [`已记下：${understood.join('；')}。`, composeAwardsOverview(rulesWithClauses, primaryMeta), '请告诉我您想测算哪一项，例如今年购置设备、软件的投资额，或获奖、新认定的情况。'].join('\n');
+        const text = [
+          `已记下：${understood.join('；')}。`,
+          composeAwardsOverview(rulesWithClauses, primaryMeta),
+          '请告诉我您想测算哪一项，例如今年购置设备、软件的投资额，或获奖、新认定的情况。',
+        ].join('\n');
         return finishTurn(
           turn,
-          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: ['您想测算哪一项奖补？'], meta: templateMeta(q, 'clarify:facts-noted') },
+          {
+            ...base,
+            kind: 'clarify',
+            answer: text + injectionNote,
+            citations: [],
+            calculations: [],
+            followUp: ['您想测算哪一项奖补？'],
+            meta: templateMeta(q, 'clarify:facts-noted'),
+          },
           { facts, pending: undefined },
         );
       }
@@ -420,7 +477,15 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         ].join('\n');
         return finishTurn(
           turn,
-          { ...base, kind: 'clarify', answer: text + injectionNote, citations: [], calculations: [], followUp: level ? [level.question] : [], meta: templateMeta(q, 'clarify:overview') },
+          {
+            ...base,
+            kind: 'clarify',
+            answer: text + injectionNote,
+            citations: [],
+            calculations: [],
+            followUp: level ? [level.question] : [],
+            meta: templateMeta(q, 'clarify:overview'),
+          },
           { facts, pending: level?.id, topics: [] },
         );
       }
@@ -441,7 +506,14 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         const focusedIds = new Set(focused.map((r) => r.id));
         const results = report.results.filter((r) => focusedIds.has(r.ruleId));
         const missing = report.followUpQuestions.filter((fq) => fq.ruleIds.some((id) => focusedIds.has(id)));
-        const citedClauses = [...new Map(results.map((r) => clauseOf(r)).filter((c): c is Clause => c !== undefined).map((c) => [`${c.docId}:${c.id}`, c])).values()];
+        const citedClauses = [
+          ...new Map(
+            results
+              .map((r) => clauseOf(r))
+              .filter((c): c is Clause => c !== undefined)
+              .map((c) => [`${c.docId}:${c.id}`, c]),
+          ).values(),
+        ];
 
         if (!report.expired && missing.length > 0) {
           const text = composeClarify({
@@ -451,7 +523,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             meta: primaryMeta,
           });
           return finishTurn(
-          turn,
+            turn,
             {
               ...base,
               kind: 'clarify',
@@ -459,7 +531,11 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
               citations: citedClauses.map(citationOf),
               calculations: [],
               followUp: missing.map((m) => m.question),
-              meta: templateMeta(q, 'clarify', citedClauses.map((c) => c.id)),
+              meta: templateMeta(
+                q,
+                'clarify',
+                citedClauses.map((c) => c.id),
+              ),
             },
             { facts, pending: missing[0]!.factId, topics },
           );
@@ -478,7 +554,11 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             citations,
             calculations,
             totalYuan: report.expired ? 0 : results.reduce((sum, r) => sum + (r.eligible ? r.amountYuan : 0), 0),
-            meta: templateMeta(q, report.expired ? 'calculation:expired' : 'calculation', citedClauses.map((c) => c.id)),
+            meta: templateMeta(
+              q,
+              report.expired ? 'calculation:expired' : 'calculation',
+              citedClauses.map((c) => c.id),
+            ),
           },
           // The answer ends by inviting a correction of the last assumption ("如已获得，请告诉我"): a bare 是的 / 没有
           // next answers it.
@@ -489,14 +569,28 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       // Look-ups: the clauses named or found, quoted in full.
       // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
       const searchText = injectionOnly ? q.text : q.searchText;
-      const found = search(searchText, (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText));
+      const found = search(
+        searchText,
+        (extraction.asksAmount || /奖励|补贴|补助|奖金|奖补|资金/.test(q.factText)) && !/比例|百分/.test(q.factText),
+      );
       const hits = Array.isArray(found) ? found : await found;
       const referenced = hits.filter((h) => h.matchedBy.reference);
       const chosen = referenced.length > 0 ? referenced.map((h) => h.clause) : hits.slice(0, 1).map((h) => h.clause);
       if (chosen.length === 0) {
         return finishTurn(
           turn,
-          { ...base, kind: 'out_of_scope', answer: composeOutOfScope({ hotline, reason: 'no-clause', primaryTitle }), citations: [], calculations: [], meta: templateMeta(q, 'out_of_scope:no-clause', hits.map((h) => h.clause.id)) },
+          {
+            ...base,
+            kind: 'out_of_scope',
+            answer: composeOutOfScope({ hotline, reason: 'no-clause', primaryTitle }),
+            citations: [],
+            calculations: [],
+            meta: templateMeta(
+              q,
+              'out_of_scope:no-clause',
+              hits.map((h) => h.clause.id),
+            ),
+          },
           { facts, pending: undefined },
         );
       }
@@ -504,11 +598,15 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const closing = knowledge.getClause(knowledge.primaryDocId, 'closing');
       if (asksValidity && closing && chosen[0]?.docId === knowledge.primaryDocId && !chosen.includes(closing)) {
         // A question about whether the plan still runs is answered by its validity sentence.
-        if (chosen[0]?.id !== 'closing' && (asOf > (primaryMeta?.validity.to ?? '9999') || /有效期|有效吗|过期|截止/.test(q.factText))) chosen.unshift(closing);
+        if (chosen[0]?.id !== 'closing' && (asOf > (primaryMeta?.validity.to ?? '9999') || /有效期|有效吗|过期|截止/.test(q.factText)))
+          chosen.unshift(closing);
       }
       const text = composeLookup({
         clauses: chosen.slice(0, 2).map((clause) => {
-          const rule = ruleSet.rules.find((r) => r.citation.docId === clause.docId && r.citation.clauseId === clause.id && ruleClauseIds.has(`${clause.docId}:${clause.id}`));
+          const rule = ruleSet.rules.find(
+            (r) =>
+              r.citation.docId === clause.docId && r.citation.clauseId === clause.id && ruleClauseIds.has(`${clause.docId}:${clause.id}`),
+          );
           return { clause, meta: knowledge.getDocument(clause.docId), keySentence: rule ? `“${rule.quote}”。` : undefined };
         }),
         asOf,
@@ -516,14 +614,18 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         mentionsValidity: asksValidity,
       });
       return finishTurn(
-          turn,
+        turn,
         {
           ...base,
           kind: 'lookup',
           answer: text + injectionNote,
           citations: chosen.slice(0, 2).map(citationOf),
           calculations: [],
-          meta: templateMeta(q, referenced.length > 0 ? 'lookup:reference' : 'lookup', hits.map((h) => `${h.clause.docId}:${h.clause.id}`)),
+          meta: templateMeta(
+            q,
+            referenced.length > 0 ? 'lookup:reference' : 'lookup',
+            hits.map((h) => `${h.clause.docId}:${h.clause.id}`),
+          ),
         },
         { facts, pending: undefined, topics: topics.length ? topics : session.topics },
       );

@@ -9,6 +9,7 @@ import { createMemorySessionStore } from '../sessions/session-store.js';
 import { createAdvisor, type AdvisorAnswer } from './advisor.js';
 import { createMemo } from './analysis-cache.js';
 import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
+import { fixedDayClock } from '../clock.js';
 
 const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
 
@@ -61,7 +62,7 @@ describe('the advisor with its analysis memo', () => {
         ruleSets,
         sessions: createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 }),
         hotline: '400',
-        today: () => '2026-06-01',
+        clock: fixedDayClock('2026-06-01'),
         analysisCacheSize,
       });
     const uncached = make(0);
@@ -71,7 +72,11 @@ describe('the advisor with its analysis memo', () => {
       const answers: ReturnType<typeof comparable>[] = [];
       for (const goldenCase of loadGoldenSet()) {
         for (const question of goldenCase.turns) {
-          const answer = await advisor.ask({ question, sessionId: `${goldenCase.id}-${pass}`, ...(goldenCase.asOf ? { asOf: goldenCase.asOf } : {}) });
+          const answer = await advisor.ask({
+            question,
+            sessionId: `${goldenCase.id}-${pass}`,
+            ...(goldenCase.asOf ? { asOf: goldenCase.asOf } : {}),
+          });
           answers.push(comparable({ ...answer, sessionId: goldenCase.id }));
         }
       }

@@ -71,7 +71,9 @@ export function composeCalculation(c: CalculationComposition): string {
   const lines: string[] = [];
   if (c.report.expired) {
     lines.push(validityLine(c.meta!, c.asOf) ?? '该方案已过期。');
-    lines.push(`您问到的${c.results.map((r) => `“${r.title}”`).join('、')}属于该方案的奖补，方案到期后不再按该方案给出金额。请关注郑州市工信部门发布的后续政策。`);
+    lines.push(
+      `您问到的${c.results.map((r) => `“${r.title}”`).join('、')}属于该方案的奖补，方案到期后不再按该方案给出金额。请关注郑州市工信部门发布的后续政策。`,
+    );
     return lines.join('\n');
   }
   const eligible = c.results.filter((r) => r.eligible);
@@ -96,7 +98,9 @@ export function composeCalculation(c: CalculationComposition): string {
     if (checks.length) lines.push(`条件核对：${checks.join('；')}`);
   }
   // The closing line already says amounts are upper bounds; skip assumptions that only repeat it.
-  const assumptions = [...new Set([...c.defaultsAssumed, ...c.results.flatMap((r) => r.assumptions)])].filter((a) => !a.includes('以主管部门审核为准'));
+  const assumptions = [...new Set([...c.defaultsAssumed, ...c.results.flatMap((r) => r.assumptions)])].filter(
+    (a) => !a.includes('以主管部门审核为准'),
+  );
   if (assumptions.length) {
     lines.push('');
     lines.push('说明：');
@@ -121,7 +125,13 @@ export function composeClarify(options: {
   for (const { rule, clause } of options.rules) {
     if (clause) lines.push(`政策规定：${quoteLine(options.meta, clause, rule.quote).replace(/^依据：/, '')}`);
   }
-  if (options.questions.length > 1) lines.push(`之后还会问：${options.questions.slice(1).map((q) => q.label).join('、')}。`);
+  if (options.questions.length > 1)
+    lines.push(
+      `之后还会问：${options.questions
+        .slice(1)
+        .map((q) => q.label)
+        .join('、')}。`,
+    );
   return lines.join('\n');
 }
 
@@ -142,7 +152,10 @@ export function composeLookup(options: {
   if (!first) return '';
   const lines: string[] = [];
   const { clause, meta } = first;
-  const name = clause.kind === 'item' ? `第${clause.id.slice(5)}条（${clause.label}）“${clause.heading}”` : `${clause.label}${clause.kind === 'article' ? '' : `“${clause.heading}”`}`;
+  const name =
+    clause.kind === 'item'
+      ? `第${clause.id.slice(5)}条（${clause.label}）“${clause.heading}”`
+      : `${clause.label}${clause.kind === 'article' ? '' : `“${clause.heading}”`}`;
   lines.push(`《${meta?.title ?? clause.docId}》${name}${first.keySentence ? `规定：${first.keySentence}` : '的内容如下。'}`);
   lines.push('');
   lines.push(`原文：“${clause.text}”`);
@@ -154,13 +167,20 @@ export function composeLookup(options: {
   const validityOf = meta?.validity.to ? meta : options.mentionsValidity ? options.primaryMeta : undefined;
   const validity = validityOf ? validityLine(validityOf, options.asOf) : undefined;
   if (validity) lines.push(validity);
-  if (options.clauses.some((c) => c.clause.amountsYuan.length > 0) && !(validityOf && validityOf.validity.to && options.asOf > validityOf.validity.to)) {
+  if (
+    options.clauses.some((c) => c.clause.amountsYuan.length > 0) &&
+    !(validityOf && validityOf.validity.to && options.asOf > validityOf.validity.to)
+  ) {
     lines.push(CLOSING_LINE);
   }
   return lines.join('\n');
 }
 
-export function composeOutOfScope(options: { hotline: string; reason: 'other-region' | 'other-topic' | 'no-clause' | 'refused'; primaryTitle: string }): string {
+export function composeOutOfScope(options: {
+  hotline: string;
+  reason: 'other-region' | 'other-topic' | 'no-clause' | 'refused';
+  primaryTitle: string;
+}): string {
   const opening: Record<typeof options.reason, string> = {
     'other-region': `抱歉，您问的是其他地区的政策，本助手只解答《${options.primaryTitle}》及相关法律法规，不了解其他地区的规定。`,
     'other-topic': `抱歉，这个问题不在《${options.primaryTitle}》的范围内，我没有可靠的依据来回答。`,

@@ -10,7 +10,15 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   stub = await startOpenAiStub();
-  app = await buildTestApp({ env: { LLM_BASE_URL: stub.baseURL, LLM_MODEL: 'stub-model', LLM_API_KEY: 'sk-test-secret-key', LLM_TIMEOUT_MS: String(TIMEOUT_MS), LLM_MAX_RETRIES: '0' } });
+  app = await buildTestApp({
+    env: {
+      LLM_BASE_URL: stub.baseURL,
+      LLM_MODEL: 'stub-model',
+      LLM_API_KEY: 'sk-test-secret-key',
+      LLM_TIMEOUT_MS: String(TIMEOUT_MS),
+      LLM_MAX_RETRIES: '0',
+    },
+  });
 });
 afterAll(async () => {
   await app.close();
@@ -32,7 +40,10 @@ function metric(text: string, name: string): number {
 
 describe('answers phrased by an OpenAI-compatible model', () => {
   it('sends the model the question, the cited clause and the calculator result, and uses its phrasing', async () => {
-    stub.respondWith({ kind: 'text', content: '可以申请设备、软件投资补助，最高50万元（按500万元投资的10%计算）。依据三（一）1，金额以主管部门审核为准。' });
+    stub.respondWith({
+      kind: 'text',
+      content: '可以申请设备、软件投资补助，最高50万元（按500万元投资的10%计算）。依据三（一）1，金额以主管部门审核为准。',
+    });
     const { status, body } = await ask();
     expect(status).toBe(200);
     expect(body.answer).toBe('可以申请设备、软件投资补助，最高50万元（按500万元投资的10%计算）。依据三（一）1，金额以主管部门审核为准。');
@@ -48,7 +59,9 @@ describe('answers phrased by an OpenAI-compatible model', () => {
   it('runs the calculator when the model calls it as a tool, with arguments validated', async () => {
     stub.respondWith({
       kind: 'tool-call',
-      arguments: JSON.stringify({ facts: { level: 'provincial', investmentYuan: 5_000_000, statusValid: true, provincialEquipmentSubsidyReceived: false } }),
+      arguments: JSON.stringify({
+        facts: { level: 'provincial', investmentYuan: 5_000_000, statusValid: true, provincialEquipmentSubsidyReceived: false },
+      }),
       then: '按计算器结果，最高可获50万元补助。',
     });
     const { body } = await ask();
@@ -78,20 +91,26 @@ describe('answers phrased by an OpenAI-compatible model', () => {
     ['times out', { kind: 'hang' } as const],
     ['returns 500', { kind: 'status', status: 500 } as const],
     ['returns malformed JSON', { kind: 'malformed' } as const],
-    ['calls the tool with bad arguments', { kind: 'tool-call', arguments: '{"facts":{"level":"galaxy","investmentYuan":-5}}', then: 'x' } as const],
+    [
+      'calls the tool with bad arguments',
+      { kind: 'tool-call', arguments: '{"facts":{"level":"galaxy","investmentYuan":-5}}', then: 'x' } as const,
+    ],
     ['calls the tool with arguments that are not JSON', { kind: 'tool-call', arguments: '{level: provincial', then: 'x' } as const],
-  ])('when the model %s, the caller still gets the correct embedded answer within the timeout plus one second', async (_name, behaviour) => {
-    const before = metric((await app.inject({ url: '/metrics' })).body, 'advisor_model_failures_total');
-    stub.respondWith(behaviour);
-    const { status, body, ms } = await ask();
-    expect(status).toBe(200);
-    expect(body.kind).toBe('calculation');
-    expect(body.calculations[0].amountYuan).toBe(500_000);
-    expect(body.answer).toContain('最高50万元');
-    expect(ms).toBeLessThan(TIMEOUT_MS + 1000);
-    const after = metric((await app.inject({ url: '/metrics' })).body, 'advisor_model_failures_total');
-    expect(after).toBe(before + 1);
-  });
+  ])(
+    'when the model %s, the caller still gets the correct embedded answer within the timeout plus one second',
+    async (_name, behaviour) => {
+      const before = metric((await app.inject({ url: '/metrics' })).body, 'advisor_model_failures_total');
+      stub.respondWith(behaviour);
+      const { status, body, ms } = await ask();
+      expect(status).toBe(200);
+      expect(body.kind).toBe('calculation');
+      expect(body.calculations[0].amountYuan).toBe(500_000);
+      expect(body.answer).toContain('最高50万元');
+      expect(ms).toBeLessThan(TIMEOUT_MS + 1000);
+      const after = metric((await app.inject({ url: '/metrics' })).body, 'advisor_model_failures_total');
+      expect(after).toBe(before + 1);
+    },
+  );
 
   it('does not send out-of-scope questions or greetings to the model', async () => {
     stub.respondWith({ kind: 'text', content: '上海补贴100万元。' });

@@ -75,7 +75,17 @@ export function createModelComposer(options: ModelComposerOptions): ModelCompose
         '条款原文：',
         ...input.citations.map((c) => `《${c.title}》${c.label}：${c.quote}`),
         '计算结果：',
-        input.calculations.length ? JSON.stringify(input.calculations.map(({ title, eligible, amountYuan, formula, reasons }) => ({ title, eligible, amountYuan, formula, reasons }))) : '（无）',
+        input.calculations.length
+          ? JSON.stringify(
+              input.calculations.map(({ title, eligible, amountYuan, formula, reasons }) => ({
+                title,
+                eligible,
+                amountYuan,
+                formula,
+                reasons,
+              })),
+            )
+          : '（无）',
         '参考答复（可改写措辞，不得改变事实和数字）：',
         input.embeddedAnswer,
       ].filter(Boolean);
@@ -84,7 +94,10 @@ export function createModelComposer(options: ModelComposerOptions): ModelCompose
         { role: 'user', content: context.join('\n') },
       ];
       for (let round = 0; round < 3; round++) {
-        const completion = await client.chat.completions.create({ model: options.model, messages, tools, temperature: 0.2 }, { signal: input.signal });
+        const completion = await client.chat.completions.create(
+          { model: options.model, messages, tools, temperature: 0.2 },
+          { signal: input.signal },
+        );
         const choice = completion.choices?.[0];
         if (!choice?.message) throw new Error('model returned no choices');
         const calls = choice.message.tool_calls ?? [];
@@ -105,12 +118,24 @@ export function createModelComposer(options: ModelComposerOptions): ModelCompose
             throw new Error('model sent tool arguments that are not JSON');
           }
           const args = argsSchema.safeParse(parsedJson);
-          if (!args.success) throw new Error(`model sent invalid tool arguments: ${args.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`);
+          if (!args.success)
+            throw new Error(
+              `model sent invalid tool arguments: ${args.error.issues.map((i) => i.path.join('.') + ' ' + i.message).join('; ')}`,
+            );
           const report = evaluateRules(options.ruleSet, args.data.facts, { asOf: input.asOf });
           messages.push({
             role: 'tool',
             tool_call_id: call.id,
-            content: JSON.stringify(report.results.map(({ title, eligible, amountYuan, formula, reasons, status }) => ({ title, status, eligible, amountYuan, formula, reasons }))),
+            content: JSON.stringify(
+              report.results.map(({ title, eligible, amountYuan, formula, reasons, status }) => ({
+                title,
+                status,
+                eligible,
+                amountYuan,
+                formula,
+                reasons,
+              })),
+            ),
           });
         }
       }

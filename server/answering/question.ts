@@ -20,7 +20,11 @@ export interface NormalisedQuestion {
 }
 
 // Blocks that pretend to be from the system or an administrator, whatever their content.
-const INJECTED_BLOCKS = [/<(system|admin|instruction)>[\s\S]*?<\/\1>/gi, /【(系统|管理员|系统通知|管理员通知)[^】]*】/g, /（系统(消息|通知)[^）]*）/g];
+const INJECTED_BLOCKS = [
+  /<(system|admin|instruction)>[\s\S]*?<\/\1>/gi,
+  /【(系统|管理员|系统通知|管理员通知)[^】]*】/g,
+  /（系统(消息|通知)[^）]*）/g,
+];
 
 const SEGMENT_BREAK = /[。！？!?；;\n，,：:]|\.(?=\s|$)/;
 

@@ -21,8 +21,10 @@ export interface Extraction {
 }
 
 const NEGATED = /(不是|还不是|并非|没有|没|未|尚未|不算)$/;
-const OWN_COMPANY = /我们|我司|我公司|本公司|我厂|咱们|咱|我家|我单位|本企业|我方|我们厂|我这|我的公司|我企业|我是|我刚|我今年|我投|我买|我拿/;
-const ASKS_AMOUNT = /多少(?![家条名个人项年天次])|几万|几十万|能补|能拿|能领|能奖|能给|能申请|可以申请|能不能申请|给多少|有钱|钱|金额|补吗|奖吗|有[^，。]{0,5}(补贴|补助|奖励|奖金)吗|是不是\d|是[\d一二三四五六七八九十百千]+万?元?吗|哪些奖补|什么奖补|能给什么|拿什么/;
+const OWN_COMPANY =
+  /我们|我司|我公司|本公司|我厂|咱们|咱|我家|我单位|本企业|我方|我们厂|我这|我的公司|我企业|我是|我刚|我今年|我投|我买|我拿/;
+const ASKS_AMOUNT =
+  /多少(?![家条名个人项年天次])|几万|几十万|能补|能拿|能领|能奖|能给|能申请|可以申请|能不能申请|给多少|有钱|钱|金额|补吗|奖吗|有[^，。]{0,5}(补贴|补助|奖励|奖金)吗|是不是\d|是[\d一二三四五六七八九十百千]+万?元?吗|哪些奖补|什么奖补|能给什么|拿什么/;
 /** The company did something the awards are for: bought, invested, won, was recognised. */
 const ACTION = /买了|投了|花了|购置了|添置了|采购了|拿了|得了|获得了|得奖|获奖了|评上了|认定了|认定为|被认定|入选了/;
 /** A question mark or question word: without one, a message is a statement of facts. */
@@ -49,7 +51,8 @@ const globalVersions = new WeakMap<RegExp, RegExp>();
 /** The same pattern with the g flag, compiled once (matchAll needs it; compiling on every call is costly). */
 function globalVersion(pattern: RegExp): RegExp {
   let global = globalVersions.get(pattern);
-  if (!global) globalVersions.set(pattern, (global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)));
+  if (!global)
+    globalVersions.set(pattern, (global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)));
   return global;
 }
 
@@ -80,7 +83,8 @@ function yearOf(text: string, asOf: string, known: Facts = {}): number | undefin
 const NATIONAL = /小巨人|国家级专精特新|国家级的专精特新|国家专精特新/;
 const PROVINCIAL = /省级专精特新|省专精特新|省级的专精特新|省级专精|省级中小企业(?!特色)/;
 const INNOVATIVE = /创新型中小企业|创新型企业|创新型/;
-const NO_STATUS = /(不是|还不是|没有|没评上|还没评上|没评过|未评上|没被评为|没有评上|没申报过)(任何)?(专精特新|资质)|没有资质|无资质|普通(的)?(小|中小|小微)?企业/;
+const NO_STATUS =
+  /(不是|还不是|没有|没评上|还没评上|没评过|未评上|没被评为|没有评上|没申报过)(任何)?(专精特新|资质)|没有资质|无资质|普通(的)?(小|中小|小微)?企业/;
 
 /** What a message's text says by itself, whatever the conversation: worked out once per text. */
 export interface TextReading {
@@ -126,7 +130,11 @@ export function readFactText(text: string, moneyMentions?: MoneyMention[]): Text
   else if (/(在|仍在|还在)有效期/.test(text)) statusValid = true;
 
   let provincialEquipmentSubsidyReceived: boolean | undefined;
-  if (/省(里|级|财政)?[^，。]{0,8}(已经|已)?(给过|补过|拿过|补贴过|补助过|享受过|领过)|已(经)?(获|拿|领|享受)(过|了)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里(的)?(补贴|补助)(已经)?(拿|领|给)(过|了)/.test(text)) {
+  if (
+    /省(里|级|财政)?[^，。]{0,8}(已经|已)?(给过|补过|拿过|补贴过|补助过|享受过|领过)|已(经)?(获|拿|领|享受)(过|了)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里(的)?(补贴|补助)(已经)?(拿|领|给)(过|了)/.test(
+      text,
+    )
+  ) {
     provincialEquipmentSubsidyReceived = true;
   } else if (/(没有|没|未|还没)(拿|领|获得|享受|申请)?(过)?省(里|级|财政)?[^，。]{0,6}(补贴|补助)|省里没(补|给)/.test(text)) {
     provincialEquipmentSubsidyReceived = false;
@@ -223,7 +231,8 @@ export function extractFacts(
   }
 
   if (reading.statusValid !== undefined) facts.statusValid = reading.statusValid;
-  if (reading.provincialEquipmentSubsidyReceived !== undefined) facts.provincialEquipmentSubsidyReceived = reading.provincialEquipmentSubsidyReceived;
+  if (reading.provincialEquipmentSubsidyReceived !== undefined)
+    facts.provincialEquipmentSubsidyReceived = reading.provincialEquipmentSubsidyReceived;
 
   // In a conversation about equipment, a bare amount ("不对，是800万", "换成3000万呢") corrects the investment.
   const equipmentContext = topics.includes('equipment') || (topics.length === 0 && options.conversationTopics?.includes('equipment'));
@@ -239,11 +248,14 @@ export function extractFacts(
   }
 
   // A level alone ("创新型中小企业能申请吗") is a general question; an amount, prize or year is the asker's own case.
-  const specific = ['investmentYuan', 'contestPrize', 'clusterLevel', 'nationalRecognitionYear', 'provincialRecognitionYear'].some((f) => facts[f] !== undefined);
+  const specific = ['investmentYuan', 'contestPrize', 'clusterLevel', 'nationalRecognitionYear', 'provincialRecognitionYear'].some(
+    (f) => facts[f] !== undefined,
+  );
   return {
     facts,
     topics,
-    aboutOwnCompany: reading.ownCompanyWords || specific || reading.ownByLevel || (options.pending !== undefined && Object.keys(facts).length > 0),
+    aboutOwnCompany:
+      reading.ownCompanyWords || specific || reading.ownByLevel || (options.pending !== undefined && Object.keys(facts).length > 0),
     asksAmount: reading.asksAmount,
     isQuestion: reading.isQuestion,
     asksLimit: reading.asksLimit,

@@ -63,9 +63,7 @@ describe('设备、软件投资补助 (三（一）1)', () => {
     expect(result(equipmentFacts('0.3亿'), EQUIPMENT).amountYuan).toBe(2_000_000);
     expect(result(equipmentFacts('1,500,000元'), EQUIPMENT).amountYuan).toBe(150_000);
     expect(result(equipmentFacts('300w'), EQUIPMENT).amountYuan).toBe(300_000);
-    expect(result(equipmentFacts(5_000_000, { level: '国家级', statusValid: '是' }), EQUIPMENT).amountYuan).toBe(
-      500_000,
-    );
+    expect(result(equipmentFacts(5_000_000, { level: '国家级', statusValid: '是' }), EQUIPMENT).amountYuan).toBe(500_000);
   });
 
   it('800,000 is below the threshold', () => {
@@ -344,7 +342,11 @@ rules:
   );
 
   it('lists every award across policies, what is missing, and the total', () => {
-    const match = matchPolicies([plan, other], { ...equipmentFacts(5_000_000), level: 'national', contestPrize: 'second' }, { asOf: AS_OF });
+    const match = matchPolicies(
+      [plan, other],
+      { ...equipmentFacts(5_000_000), level: 'national', contestPrize: 'second' },
+      { asOf: AS_OF },
+    );
     expect(match.reports.map((r) => r.policyId)).toEqual(['zhengzhou-srdi-2024', 'other-policy']);
     expect(match.eligible.map((r) => [r.ruleId, r.amountYuan])).toEqual([
       [EQUIPMENT, 500_000],
@@ -425,7 +427,9 @@ describe('properties', () => {
         expect(partial.expired).toBe(full.expired);
         expect(partial.notes).toEqual(full.notes);
         const asked = (report: typeof full) =>
-          report.followUpQuestions.filter((q) => q.ruleIds.some((id) => some.includes(id))).map((q) => ({ ...q, ruleIds: q.ruleIds.filter((id) => some.includes(id)) }));
+          report.followUpQuestions
+            .filter((q) => q.ruleIds.some((id) => some.includes(id)))
+            .map((q) => ({ ...q, ruleIds: q.ruleIds.filter((id) => some.includes(id)) }));
         expect(asked(partial)).toEqual(asked(full));
       }),
       { numRuns: 500 },
@@ -447,9 +451,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(money, money, (a, b) => {
         const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(result(equipmentFacts(low), EQUIPMENT).amountYuan).toBeLessThanOrEqual(
-          result(equipmentFacts(high), EQUIPMENT).amountYuan,
-        );
+        expect(result(equipmentFacts(low), EQUIPMENT).amountYuan).toBeLessThanOrEqual(result(equipmentFacts(high), EQUIPMENT).amountYuan);
       }),
     );
   });

@@ -522,11 +522,7 @@ export interface MatchReport {
 }
 
 /** Every award a company may be eligible for across policies, what is missing to decide, and the total. */
-export function matchPolicies(
-  ruleSets: readonly RuleSet[],
-  facts: FactInput,
-  options: EvaluateOptions,
-): MatchReport {
+export function matchPolicies(ruleSets: readonly RuleSet[], facts: FactInput, options: EvaluateOptions): MatchReport {
   const reports = ruleSets.map((rs) => evaluateRules(rs, facts, options));
   const questions = new Map<string, FollowUpQuestion>();
   for (const q of reports.flatMap((r) => r.followUpQuestions)) {

@@ -44,7 +44,8 @@ function enumNames(decl: FactDeclaration): Map<string, string> {
   if (names) return names;
   names = new Map();
   for (const o of decl.options ?? []) {
-    for (const name of [o.value, o.label, ...(o.aliases ?? []).map((a) => normaliseInput(a))]) if (!names.has(name)) names.set(name, o.value);
+    for (const name of [o.value, o.label, ...(o.aliases ?? []).map((a) => normaliseInput(a))])
+      if (!names.has(name)) names.set(name, o.value);
   }
   enumNamesOf.set(decl, names);
   return names;
@@ -89,10 +90,7 @@ export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
 }
 
 /** Coerces the facts a rule set declares; unknown keys are ignored, invalid values reported (and treated as missing). */
-export function coerceFacts(
-  ruleSet: RuleSet,
-  input: FactInput,
-): { values: Map<string, FactValue>; invalid: InvalidFact[] } {
+export function coerceFacts(ruleSet: RuleSet, input: FactInput): { values: Map<string, FactValue>; invalid: InvalidFact[] } {
   const values = new Map<string, FactValue>();
   const invalid: InvalidFact[] = [];
   for (const decl of ruleSet.facts) {

@@ -21,7 +21,9 @@ const HOSTILE = '<img src=x onerror=alert(1)> 明天股市怎么样';
 const haveChromium = existsSync(CHROMIUM);
 const skip = !haveChromium && !process.env.CI;
 if (skip) {
-  console.warn(`[console e2e] SKIPPED: ${CHROMIUM} not found. Install it with "apt-get install -y chromium" (CI installs it in .ci/run, and there this test never skips).`);
+  console.warn(
+    `[console e2e] SKIPPED: ${CHROMIUM} not found. Install it with "apt-get install -y chromium" (CI installs it in .ci/run, and there this test never skips).`,
+  );
 }
 
 describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
@@ -49,7 +51,16 @@ describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
@@ -185,7 +196,9 @@ describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
     await page.keyboard.press('Alt+5');
     const unanswered = page.locator('#insights-unanswered');
     await unanswered.locator('td.q', { hasText: WEATHER }).waitFor();
-    expect(await unanswered.locator('tr', { hasText: WEATHER }).locator('.badge').innerText()).toMatch(/超出本方案范围|未找到条款|不在范围/);
+    expect(await unanswered.locator('tr', { hasText: WEATHER }).locator('.badge').innerText()).toMatch(
+      /超出本方案范围|未找到条款|不在范围/,
+    );
     // the question with HTML in it is listed as the characters typed, not as an element
     expect(await page.locator('#insights-top td.q', { hasText: 'onerror' }).innerText()).toBe(HOSTILE);
     expect(await page.locator('#screen-insights img').count()).toBe(0);
@@ -207,7 +220,13 @@ describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
     const statuses = await page.evaluate(async () => [
       (await fetch('/v1/staff/insights')).status,
       (await fetch('/v1/staff/session')).status,
-      (await fetch('/v1/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: '你好' }) })).status,
+      (
+        await fetch('/v1/ask', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ question: '你好' }),
+        })
+      ).status,
     ]);
     expect(statuses).toEqual([401, 401, 200]);
     expect(problems).toEqual([]);

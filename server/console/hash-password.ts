@@ -66,4 +66,7 @@ if (password.length < MIN_LENGTH) {
 }
 const hash = await hashPassword(password);
 console.log(name ? `${name}:${hash}` : hash);
-if (process.stdin.isTTY) console.error(`\n设置为 CONSOLE_USERS（多人用英文逗号连接，整体用单引号括起来）：\nCONSOLE_USERS='${name ? `${name}:` : '用户名:'}${hash}'`);
+if (process.stdin.isTTY)
+  console.error(
+    `\n设置为 CONSOLE_USERS（多人用英文逗号连接，整体用单引号括起来）：\nCONSOLE_USERS='${name ? `${name}:` : '用户名:'}${hash}'`,
+  );

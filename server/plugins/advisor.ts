@@ -17,7 +17,6 @@ const LEVELS_WITH_INFO = new Set(['info', 'debug', 'trace']);
 export interface AdvisorPluginOptions {
   /** Replaces the session store chosen from configuration (tests, Redis). */
   sessions?: SessionStore;
-  today?: () => string;
 }
 
 /** The answering service, with sessions, the optional model composer, metrics and the Q&A log wired in. */
@@ -32,7 +31,9 @@ export default fp<AdvisorPluginOptions>(
     sessions ??= createMemorySessionStore({ max: config.sessions.max, ttlMs: config.sessions.ttlMs });
     const ruleSet = app.ruleSets.find((rs) => rs.docId === app.knowledge.primaryDocId) ?? app.ruleSets[0]!;
     // The model client is loaded only when a model is configured; the embedded default never needs it.
-    const composer = config.llm ? (await import('../answering/model-composer.js')).createModelComposer({ ...config.llm, ruleSet }) : undefined;
+    const composer = config.llm
+      ? (await import('../answering/model-composer.js')).createModelComposer({ ...config.llm, ruleSet })
+      : undefined;
     const advisor = createAdvisor({
       knowledge: app.knowledge,
       ruleSets: app.ruleSets,
@@ -40,11 +41,13 @@ export default fp<AdvisorPluginOptions>(
       hotline: config.hotline,
       composer,
       modelTimeoutMs: config.llm?.timeoutMs,
-      today: options.today,
+      clock: app.clock,
       analysisCacheSize: config.analysisCacheSize,
       events: {
         onModelFailure: (reason) => {
-          app.metrics.modelFailures.inc({ reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error' });
+          app.metrics.modelFailures.inc({
+            reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error',
+          });
           app.log.warn({ reason }, 'model failed; embedded answer sent');
         },
         onGuardViolation: (violations) => {
@@ -60,7 +63,7 @@ export default fp<AdvisorPluginOptions>(
       const answer = await advisor.ask(input);
       await app.qaLog.recordAsk({
         id: answer.answerId!,
-        at: Date.now(),
+        at: app.clock.now(),
         sessionId: input.sessionId,
         channel: input.channel,
         question: input.question,
@@ -76,7 +79,14 @@ export default fp<AdvisorPluginOptions>(
       // Masking costs a few regular expressions per answer: only when the line is written.
       if (LEVELS_WITH_INFO.has(app.log.level)) {
         app.log.info(
-          { answerId: answer.answerId, channel: input.channel, kind: answer.kind, intent: answer.meta.intent, question: maskPersonalData(input.question), ms: Math.round(answer.meta.latencyMs * 10) / 10 },
+          {
+            answerId: answer.answerId,
+            channel: input.channel,
+            kind: answer.kind,
+            intent: answer.meta.intent,
+            question: maskPersonalData(input.question),
+            ms: Math.round(answer.meta.latencyMs * 10) / 10,
+          },
           'answered',
         );
       }
@@ -88,5 +98,5 @@ export default fp<AdvisorPluginOptions>(
     app.addHook('onClose', async () => sessions.close());
     if (composer) app.log.info({ model: composer.model }, 'answers phrased by a model, guarded');
   },
-  { name: 'advisor', dependencies: ['config', 'knowledge', 'qa-log', 'metrics'] },
+  { name: 'advisor', dependencies: ['config', 'clock', 'knowledge', 'qa-log', 'metrics'] },
 );

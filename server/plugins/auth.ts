@@ -19,9 +19,7 @@ export interface StaffSession {
   expiresAt: number;
 }
 
-export type SignInResult =
-  | { ok: true; session: StaffSession }
-  | { ok: false; statusCode: 401 | 429; code: string; message: string };
+export type SignInResult = { ok: true; session: StaffSession } | { ok: false; statusCode: 401 | 429; code: string; message: string };
 
 export interface ConsoleAuth {
   /** False when neither CONSOLE_USERS nor CONSOLE_TOKEN is set: nobody can sign in, staff routes refuse. */
@@ -29,7 +27,11 @@ export interface ConsoleAuth {
   readonly methods: { password: boolean; token: boolean };
   readonly sessionMs: number;
   /** Checks credentials (with the per-IP failure limit) and, when they are right, sets the session cookie. */
-  signIn(request: FastifyRequest, reply: FastifyReply, credentials: { username?: string; password?: string; token?: string }): Promise<SignInResult>;
+  signIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    credentials: { username?: string; password?: string; token?: string },
+  ): Promise<SignInResult>;
   /** Ends the request's session (if any) and clears the cookie. */
   signOut(request: FastifyRequest, reply: FastifyReply): void;
   /** onRequest hook for staff routes: sets request.staff, or answers 401. */
@@ -108,7 +110,9 @@ export default fp(
     const { users, token, sessionMs } = app.config.console;
     for (const user of users) {
       if (!parsePasswordHash(user.passwordHash)) {
-        throw new Error(`CONSOLE_USERS: the password hash for "${user.name}" is not a valid scrypt$N$r$p$salt$key hash; make one with npm run console:hash`);
+        throw new Error(
+          `CONSOLE_USERS: the password hash for "${user.name}" is not a valid scrypt$N$r$p$salt$key hash; make one with npm run console:hash`,
+        );
       }
     }
     const methods = { password: users.length > 0, token: token !== undefined };
@@ -144,7 +148,11 @@ export default fp(
       message: '坐席控制台尚未配置登录方式：请管理员设置 CONSOLE_USERS（坐席账号）或 CONSOLE_TOKEN（共享令牌）后重启服务',
     };
 
-    async function checkCredentials(credentials: { username?: string; password?: string; token?: string }): Promise<Omit<StaffSession, 'createdAt' | 'expiresAt'> | undefined> {
+    async function checkCredentials(credentials: {
+      username?: string;
+      password?: string;
+      token?: string;
+    }): Promise<Omit<StaffSession, 'createdAt' | 'expiresAt'> | undefined> {
       if (credentials.token !== undefined) {
         return token !== undefined && sameSecret(credentials.token, token) ? { user: '共享令牌', via: 'token' } : undefined;
       }
@@ -178,9 +186,18 @@ export default fp(
         failures.set(request.ip, entry);
         const who = await checkCredentials(credentials);
         if (!who) {
-          request.log.warn({ ip: request.ip, username: credentials.username, via: credentials.token !== undefined ? 'token' : 'password', failures: entry.count }, 'console sign-in refused');
+          request.log.warn(
+            {
+              ip: request.ip,
+              username: credentials.username,
+              via: credentials.token !== undefined ? 'token' : 'password',
+              failures: entry.count,
+            },
+            'console sign-in refused',
+          );
           const left = SIGN_IN_FAILURE_LIMIT - entry.count;
-          const retry = left > 0 ? `（还可尝试 ${left} 次）` : `（已达上限，请 ${Math.ceil(SIGN_IN_FAILURE_WINDOW_MS / 60_000)} 分钟后再试）`;
+          const retry =
+            left > 0 ? `（还可尝试 ${left} 次）` : `（已达上限，请 ${Math.ceil(SIGN_IN_FAILURE_WINDOW_MS / 60_000)} 分钟后再试）`;
           return {
             ok: false,
             statusCode: 401,
@@ -220,7 +237,8 @@ export default fp(
       },
     };
     app.decorate('consoleAuth', auth);
-    if (!configured) app.log.warn('hotline console: neither CONSOLE_USERS nor CONSOLE_TOKEN is set; nobody can sign in and staff routes answer 401');
+    if (!configured)
+      app.log.warn('hotline console: neither CONSOLE_USERS nor CONSOLE_TOKEN is set; nobody can sign in and staff routes answer 401');
   },
   { name: 'console-auth', dependencies: ['config'] },
 );

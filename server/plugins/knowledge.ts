@@ -27,7 +27,12 @@ export default fp(
     });
     const ruleSets = knowledge.ruleSets;
     app.log.info(
-      { documents: knowledge.documents.length, clauses: knowledge.clauses.length, index: knowledge.origin, ms: Math.round(performance.now() - started) },
+      {
+        documents: knowledge.documents.length,
+        clauses: knowledge.clauses.length,
+        index: knowledge.origin,
+        ms: Math.round(performance.now() - started),
+      },
       'knowledge base ready',
     );
     app.decorate('knowledge', knowledge);

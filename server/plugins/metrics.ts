@@ -27,7 +27,12 @@ export default fp(
     collectDefaultMetrics({ register: registry });
     const metrics: AdvisorMetrics = {
       registry,
-      asks: new Counter({ name: 'advisor_asks_total', help: 'Questions answered, by answer kind and channel', labelNames: ['kind', 'channel'], registers: [registry] }),
+      asks: new Counter({
+        name: 'advisor_asks_total',
+        help: 'Questions answered, by answer kind and channel',
+        labelNames: ['kind', 'channel'],
+        registers: [registry],
+      }),
       askDuration: new Histogram({
         name: 'advisor_ask_duration_seconds',
         help: 'Time to answer a question',
@@ -35,9 +40,22 @@ export default fp(
         buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5, 10],
         registers: [registry],
       }),
-      modelFailures: new Counter({ name: 'advisor_model_failures_total', help: 'Model calls that failed; the embedded answer was sent', labelNames: ['reason'], registers: [registry] }),
-      guardViolations: new Counter({ name: 'advisor_guard_violations_total', help: 'Model answers rejected for stating an amount from nowhere', registers: [registry] }),
-      injections: new Counter({ name: 'advisor_prompt_injections_total', help: 'Questions with prompt-injection text set aside', registers: [registry] }),
+      modelFailures: new Counter({
+        name: 'advisor_model_failures_total',
+        help: 'Model calls that failed; the embedded answer was sent',
+        labelNames: ['reason'],
+        registers: [registry],
+      }),
+      guardViolations: new Counter({
+        name: 'advisor_guard_violations_total',
+        help: 'Model answers rejected for stating an amount from nowhere',
+        registers: [registry],
+      }),
+      injections: new Counter({
+        name: 'advisor_prompt_injections_total',
+        help: 'Questions with prompt-injection text set aside',
+        registers: [registry],
+      }),
       observe(_what, read) {
         new Gauge({
           name: 'advisor_analysis_cache',

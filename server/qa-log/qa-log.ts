@@ -22,6 +22,8 @@ export interface FeedbackRecord {
   answerId: string;
   helpful: boolean;
   comment?: string;
+  /** When it was given (epoch ms); default: now. */
+  at?: number;
 }
 
 export interface QaLog {
@@ -34,8 +36,16 @@ export interface QaLog {
   /** False when no answer has that id. */
   recordFeedback(feedback: FeedbackRecord): boolean;
   topQuestions(options: { from: number; to: number; limit: number }): { question: string; count: number; lastKind: string }[];
-  unanswered(options: { from: number; to: number; limit: number }): { id: string; at: number; question: string; intent: string; channel: string }[];
-  unhelpful(options: { from: number; to: number; limit: number }): { answerId: string; at: number; question: string; kind: string; comment: string | null }[];
+  unanswered(options: {
+    from: number;
+    to: number;
+    limit: number;
+  }): { id: string; at: number; question: string; intent: string; channel: string }[];
+  unhelpful(options: {
+    from: number;
+    to: number;
+    limit: number;
+  }): { answerId: string; at: number; question: string; kind: string; comment: string | null }[];
   count(): number;
   close(): void;
 }
@@ -153,12 +163,14 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
     },
     recordFeedback(f) {
       if (!askExists.get(f.answerId)) return false;
-      insertFeedback.run(f.answerId, Date.now(), f.helpful ? 1 : 0, f.comment ?? null);
+      insertFeedback.run(f.answerId, f.at ?? Date.now(), f.helpful ? 1 : 0, f.comment ?? null);
       return true;
     },
     topQuestions: ({ from, to, limit }) => top.all(from, to, limit) as { question: string; count: number; lastKind: string }[],
-    unanswered: ({ from, to, limit }) => unanswered.all(from, to, limit) as { id: string; at: number; question: string; intent: string; channel: string }[],
-    unhelpful: ({ from, to, limit }) => unhelpful.all(from, to, limit) as { answerId: string; at: number; question: string; kind: string; comment: string | null }[],
+    unanswered: ({ from, to, limit }) =>
+      unanswered.all(from, to, limit) as { id: string; at: number; question: string; intent: string; channel: string }[],
+    unhelpful: ({ from, to, limit }) =>
+      unhelpful.all(from, to, limit) as { answerId: string; at: number; question: string; kind: string; comment: string | null }[],
     count: () => (count.get() as { n: number }).n,
     close: () => {
       flush();

@@ -48,15 +48,21 @@ describe('the knowledge index on disk', () => {
     const dist = tempDir('kb-fault-');
     await openKnowledgeBase({ distDir: dist });
     harm(dist);
-    await expect(openKnowledgeBase({ distDir: dist, rebuild: 'never' })).rejects.toThrow(new RegExp(`cannot be used: .*${reason.source}.*npm run knowledge:build`));
+    await expect(openKnowledgeBase({ distDir: dist, rebuild: 'never' })).rejects.toThrow(
+      new RegExp(`cannot be used: .*${reason.source}.*npm run knowledge:build`),
+    );
   });
 });
 
 describe('the SQLite Q&A log', () => {
   it('logs all of 500 concurrent asks', async () => {
     const app = await buildTestApp();
-    const questions = Array.from({ length: 500 }, (_, i) => (i % 2 ? `我们是省级专精特新，买了${100 + i}万设备，能补多少` : `第${(i % 24) + 1}条讲什么`));
-    const responses = await Promise.all(questions.map((question, i) => app.inject({ method: 'POST', url: '/v1/ask', payload: { question, sessionId: `load-${i}` } })));
+    const questions = Array.from({ length: 500 }, (_, i) =>
+      i % 2 ? `我们是省级专精特新，买了${100 + i}万设备，能补多少` : `第${(i % 24) + 1}条讲什么`,
+    );
+    const responses = await Promise.all(
+      questions.map((question, i) => app.inject({ method: 'POST', url: '/v1/ask', payload: { question, sessionId: `load-${i}` } })),
+    );
     expect(responses.every((r) => r.statusCode === 200)).toBe(true);
     expect(app.qaLog.count()).toBe(500);
     const ids = new Set(responses.map((r) => r.json().answerId));
@@ -77,7 +83,10 @@ describe('the SQLite Q&A log', () => {
           const response = await fetch(`${server.url}/v1/ask`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ question: `我们是省级专精特新，买了${200 + ((n * 7 + i) % 500)}万设备，能补多少`, sessionId: `kill-${n}` }),
+            body: JSON.stringify({
+              question: `我们是省级专精特新，买了${200 + ((n * 7 + i) % 500)}万设备，能补多少`,
+              sessionId: `kill-${n}`,
+            }),
           });
           if (response.status === 200) acknowledged.push(((await response.json()) as { answerId: string }).answerId);
         } catch {
@@ -101,7 +110,11 @@ describe('the SQLite Q&A log', () => {
 
     const restarted = await spawnServer({ DATA_DIR: dataDir, KNOWLEDGE_DIST_DIR: distDir });
     spawned.push(restarted);
-    const after = await fetch(`${restarted.url}/v1/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: '你好' }) });
+    const after = await fetch(`${restarted.url}/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: '你好' }),
+    });
     expect(after.status).toBe(200);
     await restarted.stop('SIGTERM');
     const reopened = new Database(path.join(dataDir, 'qa-log.sqlite'), { readonly: true });

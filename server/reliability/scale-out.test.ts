@@ -37,7 +37,8 @@ describe.skipIf(!haveRedis)('several service processes sharing Redis', () => {
     cleanups.push(() => a.stop('SIGKILL'));
     const b = await start();
     cleanups.push(() => b.stop('SIGKILL'));
-    for (const server of [a, b]) expect(((await (await fetch(`${server.url}/readyz`)).json()) as { sessions: string }).sessions).toBe('redis');
+    for (const server of [a, b])
+      expect(((await (await fetch(`${server.url}/readyz`)).json()) as { sessions: string }).sessions).toBe('redis');
 
     await ask(a.url, '我们是省级专精特新', 'shared-1');
     await ask(b.url, '买了400万设备', 'shared-1');
@@ -116,7 +117,9 @@ describe('load: 200 concurrent sessions of 10 turns each, loopback', () => {
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((x, y) => x - y);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    console.log(`load: 2,000 answers in ${seconds.toFixed(1)} s (${(2000 / seconds).toFixed(0)}/s), p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms`);
+    console.log(
+      `load: 2,000 answers in ${seconds.toFixed(1)} s (${(2000 / seconds).toFixed(0)}/s), p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms`,
+    );
     expect(errors).toEqual([]);
     expect(latencies).toHaveLength(2000);
   }, 180_000);

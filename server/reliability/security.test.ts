@@ -14,12 +14,20 @@ describe('security headers, CORS and rate limits', () => {
   it('allows cross-origin calls only from configured origins', async () => {
     const app = await buildTestApp({ env: { CORS_ORIGINS: 'https://mp.example.cn,https://console.example.cn' } });
     const preflight = (origin: string) =>
-      app.inject({ method: 'OPTIONS', url: '/v1/ask', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      app.inject({
+        method: 'OPTIONS',
+        url: '/v1/ask',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
     expect((await preflight('https://mp.example.cn')).headers['access-control-allow-origin']).toBe('https://mp.example.cn');
     expect((await preflight('https://evil.example.com')).headers['access-control-allow-origin']).toBeUndefined();
     await app.close();
     const closed = await buildTestApp();
-    const none = await closed.inject({ method: 'OPTIONS', url: '/v1/ask', headers: { origin: 'https://mp.example.cn', 'access-control-request-method': 'POST' } });
+    const none = await closed.inject({
+      method: 'OPTIONS',
+      url: '/v1/ask',
+      headers: { origin: 'https://mp.example.cn', 'access-control-request-method': 'POST' },
+    });
     expect(none.headers['access-control-allow-origin']).toBeUndefined();
     await closed.close();
   });
@@ -27,12 +35,17 @@ describe('security headers, CORS and rate limits', () => {
   it('limits each client IP on the public routes, with a clear 429, and leaves health checks alone', async () => {
     const app = await buildTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress: '10.1.1.1' })).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress: '10.1.1.1' })).statusCode,
+      );
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     const limited = await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress: '10.1.1.1' });
     expect(limited.json().error).toMatchObject({ code: 'rate_limited' });
     expect(limited.json().error.message).toMatch(/秒后再试/);
-    expect((await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress: '10.2.2.2' })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: '你好' }, remoteAddress: '10.2.2.2' })).statusCode,
+    ).toBe(200);
     for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/healthz', remoteAddress: '10.1.1.1' })).statusCode).toBe(200);
     await app.close();
   });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the stub does for one chat completion request. */
@@ -44,7 +44,7 @@ function completion(message: Record<string, unknown>, finish: string) {
 export async function startOpenAiStub(): Promise<OpenAiStub> {
   let behaviour: StubBehaviour = { kind: 'text', content: '好的。' };
   const requests: OpenAiStub['requests'] = [];
-  const hanging = new Set<import('node:http').ServerResponse>();
+  const hanging = new Set<ServerResponse>();
   const server: Server = createServer(async (request, response) => {
     const raw = await readBody(request);
     let body: any;
@@ -66,7 +66,11 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
         else
           response.end(
             completion(
-              { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'calculate_award', arguments: current.arguments } }] },
+              {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'calculate_award', arguments: current.arguments } }],
+              },
               'tool_calls',
             ),
           );

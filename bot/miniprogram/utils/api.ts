@@ -1,93 +1,21 @@
 import { HOTLINE, REQUEST_TIMEOUT_MS, SERVICE_URL } from '../config';
 
 /**
- * The advisor's public HTTP contract as the mini-program uses it. These types mirror server/schemas.ts
- * (the mini-program cannot import zod); the round-trip tests against the real service keep them honest.
+ * The advisor's public HTTP contract as the mini-program uses it: the types generated from
+ * server/schemas.ts (api-types.gen.ts, `npm run api:types`), under the names the pages use.
  */
-
-export interface Citation {
-  docId: string;
-  clauseId: string;
-  label: string;
-  title: string;
-  quote: string;
-}
-
-export interface Calculation {
-  ruleId: string;
-  title: string;
-  eligible: boolean;
-  amountYuan: number;
-  formula: string;
-  citation: { docId: string; clauseId: string };
-  status: RuleStatus;
-}
-
-export interface Answer {
-  answer: string;
-  kind: 'calculation' | 'lookup' | 'clarify' | 'out_of_scope' | 'smalltalk';
-  citations: Citation[];
-  calculations: Calculation[];
-  followUp?: string[];
-  totalYuan?: number;
-  answerId?: string;
-}
-
-export type RuleStatus = 'eligible' | 'ineligible' | 'needs-facts' | 'expired';
-
-export interface FactInput {
-  id: string;
-  type: string;
-  label: string;
-  question: string;
-  help?: string;
-  options?: { value: string; label: string }[];
-}
-
-export interface RuleResult {
-  ruleId: string;
-  title: string;
-  eligible: boolean;
-  status: RuleStatus;
-  amountYuan: number;
-  formula: string;
-  citation: { docId: string; clauseId: string };
-  conditions: { factId: string; description: string; met: boolean | null; detail: string }[];
-  reasons: string[];
-}
-
-export interface CalculateResponse {
-  totalYuan: number;
-  results: RuleResult[];
-  followUp: { factId: string; question: string; label: string }[];
-  invalidFacts: { factId: string; problem: string }[];
-  notes: string[];
-  summary: string;
-}
-
-export interface Clause {
-  docId: string;
-  clauseId: string;
-  kind: string;
-  label: string;
-  path: string[];
-  heading: string;
-  text: string;
-}
-
-export interface PolicyDocument {
-  document: { docId: string; title: string; validity: { from: string; to?: string } };
-  clauses: Clause[];
-}
-
-export interface SearchHit {
-  docId: string;
-  clauseId: string;
-  label: string;
-  heading: string;
-  text: string;
-  title: string;
-}
+export type {
+  Answer,
+  CalculateResponse,
+  CalculationResult as Calculation,
+  Citation,
+  ClauseBody as Clause,
+  DocumentResponse as PolicyDocument,
+  FactInputBody as FactInput,
+  RuleResultBody as RuleResult,
+  SearchHit,
+} from './api-types.gen';
+import type { Answer, CalculateResponse, CalculatorInputsResponse, DocumentResponse, SearchResponse } from './api-types.gen';
 
 /** Either the body, or a message to show the user. Never throws. */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; message: string };
@@ -110,7 +38,7 @@ export function request<T>(method: 'GET' | 'POST', path: string, body?: WechatMi
       timeout: REQUEST_TIMEOUT_MS,
       success: (res) => {
         if (res.statusCode >= 200 && res.statusCode < 300) resolve({ ok: true, data: res.data as T });
-        else resolve({ ok: false, message: res.statusCode < 500 ? serviceMessage(res.data) ?? UNREACHABLE : UNREACHABLE });
+        else resolve({ ok: false, message: res.statusCode < 500 ? (serviceMessage(res.data) ?? UNREACHABLE) : UNREACHABLE });
       },
       fail: () => resolve({ ok: false, message: UNREACHABLE }),
     });
@@ -125,8 +53,8 @@ const query = (params: Record<string, string | number>) =>
 export const api = {
   ask: (question: string, sessionId: string) => request<Answer>('POST', '/v1/ask', { question, sessionId, channel: 'miniprogram' }),
   feedback: (answerId: string, helpful: boolean) => request<{ ok: true }>('POST', '/v1/feedback', { answerId, helpful }),
-  calculatorInputs: () => request<{ inputs: FactInput[] }>('GET', '/v1/calculator/inputs'),
+  calculatorInputs: () => request<CalculatorInputsResponse>('GET', '/v1/calculator/inputs'),
   calculate: (facts: Record<string, string | boolean>) => request<CalculateResponse>('POST', '/v1/calculate', { facts }),
-  policy: (docId: string) => request<PolicyDocument>('GET', `/v1/policies/${encodeURIComponent(docId)}`),
-  search: (q: string, docId: string) => request<{ hits: SearchHit[] }>('GET', `/v1/search?${query({ q, k: 10, docId })}`),
+  policy: (docId: string) => request<DocumentResponse>('GET', `/v1/policies/${encodeURIComponent(docId)}`),
+  search: (q: string, docId: string) => request<SearchResponse>('GET', `/v1/search?${query({ q, k: 10, docId })}`),
 };

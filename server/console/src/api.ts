@@ -43,8 +43,13 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', url: string, bod
   }
   if (!response.ok) {
     const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
-    const apiError = new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `服务返回错误（HTTP ${response.status}）`);
-    if (response.status === 401 && url.startsWith('/v1/staff/') && !(method === 'POST' && url === '/v1/staff/session')) onUnauthorized(apiError);
+    const apiError = new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `服务返回错误（HTTP ${response.status}）`,
+    );
+    if (response.status === 401 && url.startsWith('/v1/staff/') && !(method === 'POST' && url === '/v1/staff/session'))
+      onUnauthorized(apiError);
     throw apiError;
   }
   return data as T;

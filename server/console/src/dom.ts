@@ -8,7 +8,11 @@
 type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
@@ -43,7 +47,14 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /** The terms to highlight for a query: its words, or for an unspaced Chinese query the query itself. */
 export function highlightTerms(query: string): string[] {
-  return [...new Set(query.split(/[\s,，、;；]+/).map((t) => t.trim()).filter((t) => t.length > 0))].sort((a, b) => b.length - a.length);
+  return [
+    ...new Set(
+      query
+        .split(/[\s,，、;；]+/)
+        .map((t) => t.trim())
+        .filter((t) => t.length > 0),
+    ),
+  ].sort((a, b) => b.length - a.length);
 }
 
 /** Text with every occurrence of the terms wrapped in <mark>, as nodes. */
@@ -98,7 +109,7 @@ export async function copyText(text: string): Promise<boolean> {
   area.value = text;
   document.body.appendChild(area);
   area.select();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = document.execCommand('copy');
   } catch {

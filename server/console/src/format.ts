@@ -26,7 +26,9 @@ export function yuan(amount: number): string {
 
 /** Today in China (YYYY-MM-DD), from this computer's clock. */
 export function chinaToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }
 
 export function addDays(day: string, days: number): string {
@@ -46,7 +48,14 @@ export function chineseDate(day: string): string {
 
 /** A log timestamp as China time, "11-29 18:30". */
 export function shortTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(iso));
+  const parts = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).formatToParts(new Date(iso));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
@@ -56,11 +65,19 @@ export function clockTime(iso: string): string {
 }
 
 /** The validity of a policy on a day, as the console states it. */
-export function validityText(validity: { from: string; to?: string }, today: string): { text: string; daysLeft?: number; state: 'valid' | 'expired' | 'not-yet' | 'open' } {
+export function validityText(
+  validity: { from: string; to?: string },
+  today: string,
+): { text: string; daysLeft?: number; state: 'valid' | 'expired' | 'not-yet' | 'open' } {
   if (today < validity.from) return { text: `自${chineseDate(validity.from)}起施行（尚未生效）`, state: 'not-yet' };
   if (!validity.to) return { text: `自${chineseDate(validity.from)}起施行，长期有效`, state: 'open' };
   const daysLeft = daysBetween(today, validity.to);
-  if (daysLeft < 0) return { text: `有效期${chineseDate(validity.from)}至${chineseDate(validity.to)}，已于${-daysLeft}天前到期`, daysLeft, state: 'expired' };
+  if (daysLeft < 0)
+    return {
+      text: `有效期${chineseDate(validity.from)}至${chineseDate(validity.to)}，已于${-daysLeft}天前到期`,
+      daysLeft,
+      state: 'expired',
+    };
   return { text: `有效期${chineseDate(validity.from)}至${chineseDate(validity.to)}，还剩 ${daysLeft} 天`, daysLeft, state: 'valid' };
 }
 
@@ -69,7 +86,9 @@ const DETAIL_LINE = /^(计算：|依据：|条件核对：|原文：|政策规�
 
 /** Splits a line at sentence ends (。！？；), keeping closing quotes with their sentence. */
 function sentencesOf(line: string): string[] {
-  return (line.match(/[^。！？；]+[。！？；]?[”’」）)]*/g) ?? [line]).map((s) => s.trim()).filter((s) => s.length > 0 && !/^[。！？；”）)]+$/.test(s));
+  return (line.match(/[^。！？；]+[。！？；]?[”’」）)]*/g) ?? [line])
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !/^[。！？；”）)]+$/.test(s));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { api, ApiError, whenUnauthorized } from './api.js';
 import { byId, isTyping, toast } from './dom.js';
-import { clockTime } from './format.js';
+import { clockTime, chinaToday } from './format.js';
 import { askScreen } from './screens/ask.js';
 import { browseScreen } from './screens/browse.js';
 import { calculateScreen } from './screens/calculate.js';
@@ -35,7 +35,8 @@ const clauseCache = new Map<string, Promise<Clause[]>>();
 const loadedClauses = new Map<string, Clause[]>();
 
 const ctx: ConsoleContext = {
-  today: () => session?.today ?? new Date().toISOString().slice(0, 10),
+  // The service's day (its clock), which the answers and the Q&A log use; this computer's only before sign-in.
+  today: () => session?.today ?? chinaToday(),
   documents: [],
   documentClauses(docId) {
     let cached = clauseCache.get(docId);
@@ -66,7 +67,7 @@ const screens = {
   search: searchScreen(ctx),
   calculate: calculateScreen(ctx),
   browse: browseScreen(ctx),
-  insights: insightsScreen(),
+  insights: insightsScreen(ctx),
 };
 let active: Tab = 'ask';
 

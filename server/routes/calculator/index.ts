@@ -1,50 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { chinaToday } from '../../answering/advisor.js';
 import { describeCalculatorInputs, matchPolicies } from '../../calculator/engine.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
-import { CalculateRequest, ErrorBody } from '../../schemas.js';
-
-const Condition = z.object({ factId: z.string(), description: z.string(), met: z.boolean().nullable(), detail: z.string() });
-const RuleResultBody = z.object({
-  ruleId: z.string(),
-  title: z.string(),
-  policyId: z.string(),
-  eligible: z.boolean(),
-  status: z.enum(['eligible', 'ineligible', 'needs-facts', 'expired']),
-  amountYuan: z.number().int().nonnegative(),
-  maxYuan: z.number().int().nullable(),
-  formula: z.string(),
-  citation: z.object({ docId: z.string(), clauseId: z.string() }),
-  conditions: z.array(Condition),
-  assumptions: z.array(z.string()),
-  reasons: z.array(z.string()),
-  missingFacts: z.array(z.string()),
-  supersededBy: z.string().optional(),
-});
-const CalculateResponse = z.object({
-  asOf: z.string(),
-  expired: z.boolean(),
-  totalYuan: z.number().int().nonnegative().describe('可叠加的合计上限（已按同一年度从高、不重复处理）'),
-  results: z.array(RuleResultBody),
-  followUp: z.array(z.object({ factId: z.string(), question: z.string(), label: z.string() })),
-  invalidFacts: z.array(z.object({ factId: z.string(), problem: z.string() })),
-  notes: z.array(z.string()),
-  summary: z.string().describe('可读给来电者听的一段话'),
-});
-const FactInputBody = z.object({
-  id: z.string(),
-  type: z.string(),
-  label: z.string(),
-  question: z.string(),
-  help: z.string().optional(),
-  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
-});
+import { CalculateRequest, CalculateResponse, CalculatorInputsResponse, ErrorBody } from '../../schemas.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/calculator/inputs',
-    { schema: { tags: ['计算器'], summary: '计算器需要的企业情况（用于生成表单）', response: { 200: z.object({ inputs: z.array(FactInputBody) }) } } },
+    {
+      schema: {
+        tags: ['计算器'],
+        summary: '计算器需要的企业情况（用于生成表单）',
+        response: { 200: CalculatorInputsResponse },
+      },
+    },
     async () => ({
       inputs: describeCalculatorInputs(app.ruleSets).map((f) => ({
         id: f.id,
@@ -68,7 +36,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { facts, asOf = chinaToday(), policyId } = request.body;
+      const { facts, asOf = app.clock.today(), policyId } = request.body;
       const ruleSets = policyId ? app.ruleSets.filter((rs) => rs.id === policyId) : app.ruleSets;
       const report = matchPolicies(ruleSets, facts, { asOf });
       const results = report.reports.flatMap((r) => r.results);

@@ -9,7 +9,8 @@ const MODEL_ID = 'zz-srdi-advisor';
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text ?? '') : '')).join('');
+  if (Array.isArray(content))
+    return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text ?? '') : '')).join('');
   return '';
 }
 
@@ -60,7 +61,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           pending = undefined;
         }
       }
-      const previous = messages.slice(0, lastUserAt).reverse().find((m) => m.role === 'assistant');
+      const previous = messages
+        .slice(0, lastUserAt)
+        .reverse()
+        .find((m) => m.role === 'assistant');
       const lastPending = previous ? app.advisor.factAskedBy(textOf(previous.content)) : undefined;
       const answer = publicAnswer(await app.answerAndLog({ question, history, pending: lastPending, channel: 'chat-completions' }));
       const id = `chatcmpl-${randomUUID()}`;
@@ -80,7 +84,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         };
       }
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       const chunk = (delta: Record<string, unknown>, finish: string | null) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MODEL_ID, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       reply.raw.write(chunk({ role: 'assistant', content: '' }, null));

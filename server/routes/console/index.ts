@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -7,16 +8,11 @@ import { buildConsoleScript, CONSOLE_DIR, CONSOLE_PUBLIC_DIR } from '../../conso
 import insightsRoutes from './insights.js';
 import sessionRoutes from './session.js';
 
-export interface ConsoleRoutesOptions {
-  /** Today's date in China (YYYY-MM-DD), as the advisor uses it; injectable for tests. */
-  today?: () => string;
-}
-
 /**
  * The hotline console at /console (page, script compiled at start-up, CSS) and its staff routes under
  * /v1/staff. Without CONSOLE_USERS or CONSOLE_TOKEN the page explains how to configure access instead.
  */
-const routes: FastifyPluginAsyncZod<ConsoleRoutesOptions> = async (app, options) => {
+const routes: FastifyPluginAsyncZod = async (app) => {
   const [script, page, setupPage] = await Promise.all([
     buildConsoleScript(),
     readFile(path.join(CONSOLE_DIR, 'index.html'), 'utf8'),
@@ -27,7 +23,7 @@ const routes: FastifyPluginAsyncZod<ConsoleRoutesOptions> = async (app, options)
   const html = configured ? page.replace('%SIGN_IN_METHODS%', signIn) : setupPage;
   const scriptTag = `"${createHash('sha256').update(script).digest('base64url').slice(0, 16)}"`;
 
-  const sendPage = async (_request: unknown, reply: import('fastify').FastifyReply) =>
+  const sendPage = async (_request: unknown, reply: FastifyReply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   app.get('/console', { schema: { hide: true } }, sendPage);
   app.get('/console/', { schema: { hide: true } }, sendPage);
@@ -36,9 +32,16 @@ const routes: FastifyPluginAsyncZod<ConsoleRoutesOptions> = async (app, options)
     if (request.headers['if-none-match'] === scriptTag) return reply.code(304).send();
     return reply.type('text/javascript; charset=utf-8').send(script);
   });
-  await app.register(fastifyStatic, { root: CONSOLE_PUBLIC_DIR, prefix: '/console/assets/', decorateReply: false, index: false, wildcard: true, maxAge: 3_600_000 });
+  await app.register(fastifyStatic, {
+    root: CONSOLE_PUBLIC_DIR,
+    prefix: '/console/assets/',
+    decorateReply: false,
+    index: false,
+    wildcard: true,
+    maxAge: 3_600_000,
+  });
 
-  await app.register(sessionRoutes, { today: options.today });
+  await app.register(sessionRoutes);
   await app.register(insightsRoutes);
 };
 

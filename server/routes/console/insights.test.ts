@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaToday } from '../../answering/advisor.js';
+
 import { CONSOLE_SESSION_COOKIE } from '../../plugins/auth.js';
 import { buildTestApp } from '../../testing/build-test-app.js';
-import { InsightsBody } from './insights.js';
+import { InsightsBody } from '../../schemas.js';
 
 const TOKEN = 'insights-token-0123456789';
 const HOSTILE = '<img src=x onerror=alert(1)> 明天股市怎么样';
@@ -30,22 +30,42 @@ describe('GET /v1/staff/insights', () => {
     await ask('创客中国一等奖能奖多少？', 'wechat');
     const weather = await ask('明天郑州天气怎么样');
     expect(weather.kind).toBe('out_of_scope');
-    const hostile = await ask(HOSTILE);
+    await ask(HOSTILE);
     const lookup = await ask('第19条讲的是什么？');
-    const feedback = await app.inject({ method: 'POST', url: '/v1/feedback', payload: { answerId: lookup.answerId, helpful: false, comment: '想知道怎么申报 <b>流程</b>' } });
+    const feedback = await app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      payload: { answerId: lookup.answerId, helpful: false, comment: '想知道怎么申报 <b>流程</b>' },
+    });
     expect(feedback.statusCode).toBe(200);
 
     const response = await insights();
     expect(response.statusCode).toBe(200);
     const body = InsightsBody.parse(response.json());
-    expect(body.to).toBe(chinaToday());
+    // The default period ends on the service's today (its clock), not the machine's.
+    expect(body.to).toBe('2026-06-01');
     expect(body.from < body.to).toBe(true);
-    expect(body.topQuestions[0]).toEqual({ question: '我们是省级专精特新，买了500万设备，市里能补多少？', count: 3, lastKind: 'calculation' });
+    expect(body.topQuestions[0]).toEqual({
+      question: '我们是省级专精特新，买了500万设备，市里能补多少？',
+      count: 3,
+      lastKind: 'calculation',
+    });
     expect(body.unanswered.map((u) => u.question)).toEqual(expect.arrayContaining(['明天郑州天气怎么样', HOSTILE]));
     const weatherRow = body.unanswered.find((u) => u.question === '明天郑州天气怎么样')!;
-    expect(weatherRow).toMatchObject({ id: weather.answerId, channel: 'console', reason: expect.stringMatching(/^(other_topic|no_clause|out_of_scope)$/) });
+    expect(weatherRow).toMatchObject({
+      id: weather.answerId,
+      channel: 'console',
+      reason: expect.stringMatching(/^(other_topic|no_clause|out_of_scope)$/),
+    });
     expect(body.unanswered.some((u) => u.question.startsWith('创客中国'))).toBe(false);
-    expect(body.unhelpful).toEqual([expect.objectContaining({ answerId: lookup.answerId, question: '第19条讲的是什么？', kind: 'lookup', comment: '想知道怎么申报 <b>流程</b>' })]);
+    expect(body.unhelpful).toEqual([
+      expect.objectContaining({
+        answerId: lookup.answerId,
+        question: '第19条讲的是什么？',
+        kind: 'lookup',
+        comment: '想知道怎么申报 <b>流程</b>',
+      }),
+    ]);
   });
 
   it('returns user text as JSON strings, exactly as asked: escaping for display is the page’s job', async () => {
@@ -58,7 +78,7 @@ describe('GET /v1/staff/insights', () => {
   it('counts only the chosen period (China dates), and limits the rows', async () => {
     const past = InsightsBody.parse((await insights('?from=2020-01-01&to=2020-01-31')).json());
     expect(past).toEqual({ from: '2020-01-01', to: '2020-01-31', topQuestions: [], unanswered: [], unhelpful: [] });
-    const today = chinaToday();
+    const today = '2026-06-01';
     const one = InsightsBody.parse((await insights(`?from=${today}&to=${today}&limit=1`)).json());
     expect(one.topQuestions).toHaveLength(1);
     expect(one.unanswered).toHaveLength(1);

@@ -12,7 +12,11 @@ let open: FastifyInstance;
 beforeAll(async () => {
   const hash = await hashPassword(PASSWORD);
   app = await buildTestApp({
-    env: { CONSOLE_USERS: `alice:${hash},bob:${await hashPassword('another password')}`, CONSOLE_TOKEN: TOKEN, CONSOLE_SESSION_MINUTES: String(SESSION_MINUTES) },
+    env: {
+      CONSOLE_USERS: `alice:${hash},bob:${await hashPassword('another password')}`,
+      CONSOLE_TOKEN: TOKEN,
+      CONSOLE_SESSION_MINUTES: String(SESSION_MINUTES),
+    },
   });
   open = await buildTestApp();
 });
@@ -71,7 +75,12 @@ describe('console sign-in', () => {
   it('sets the cookie Secure when the request came over HTTPS (behind a TLS proxy with TRUST_PROXY)', async () => {
     const proxied = await buildTestApp({ env: { CONSOLE_TOKEN: TOKEN, TRUST_PROXY: 'true' } });
     try {
-      const response = await proxied.inject({ method: 'POST', url: '/v1/staff/session', payload: { token: TOKEN }, headers: { 'x-forwarded-proto': 'https' } });
+      const response = await proxied.inject({
+        method: 'POST',
+        url: '/v1/staff/session',
+        payload: { token: TOKEN },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       expect(response.statusCode).toBe(200);
       expect(String(response.headers['set-cookie'])).toContain('Secure');
     } finally {
@@ -128,7 +137,9 @@ describe('console sign-in', () => {
 
   it('counts parallel attempts before checking them, so a burst cannot slip past the limit', async () => {
     const attacker = ip();
-    const responses = await Promise.all(Array.from({ length: SIGN_IN_FAILURE_LIMIT + 4 }, (_, i) => signIn({ username: 'alice', password: `burst-${i}` }, attacker)));
+    const responses = await Promise.all(
+      Array.from({ length: SIGN_IN_FAILURE_LIMIT + 4 }, (_, i) => signIn({ username: 'alice', password: `burst-${i}` }, attacker)),
+    );
     expect(responses.filter((r) => r.statusCode === 401)).toHaveLength(SIGN_IN_FAILURE_LIMIT);
     expect(responses.filter((r) => r.statusCode === 429)).toHaveLength(4);
   });
@@ -137,7 +148,13 @@ describe('console sign-in', () => {
 describe('staff routes', () => {
   it('answer 401 on every route under /v1/staff without a session, or with a made-up one', async () => {
     const routes = staffRoutes(app).filter((r) => !(r.method === 'POST' && r.url === '/v1/staff/session'));
-    expect(routes).toEqual(expect.arrayContaining([{ method: 'GET', url: '/v1/staff/insights' }, { method: 'GET', url: '/v1/staff/session' }, { method: 'DELETE', url: '/v1/staff/session' }]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', url: '/v1/staff/insights' },
+        { method: 'GET', url: '/v1/staff/session' },
+        { method: 'DELETE', url: '/v1/staff/session' },
+      ]),
+    );
     for (const route of routes) {
       for (const headers of [{}, { cookie: `${CONSOLE_SESSION_COOKIE}=forged-session-id` }]) {
         const response = await app.inject({ method: route.method as 'GET', url: route.url, headers });
@@ -166,7 +183,9 @@ describe('staff routes', () => {
     const expired = await app.inject({ method: 'GET', url: '/v1/staff/insights', headers: { cookie } });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error).toEqual({ code: 'session_expired', message: '登录已过期，请重新登录' });
-    expect(String(expired.headers['set-cookie'])).toMatch(new RegExp(`${CONSOLE_SESSION_COOKIE}=;.*Max-Age=0|${CONSOLE_SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`));
+    expect(String(expired.headers['set-cookie'])).toMatch(
+      new RegExp(`${CONSOLE_SESSION_COOKIE}=;.*Max-Age=0|${CONSOLE_SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`),
+    );
     // gone for good, not only stale
     expect((await app.inject({ method: 'GET', url: '/v1/staff/session', headers: { cookie } })).json().error.code).toBe('unauthorized');
   });
@@ -216,7 +235,11 @@ describe('console page', () => {
     expect(page.body).toContain('CONSOLE_TOKEN');
     expect(page.body).not.toContain('/console/app.js');
     for (const route of staffRoutes(open)) {
-      const response = await open.inject({ method: route.method as 'GET', url: route.url, payload: route.method === 'POST' ? { token: 'x'.repeat(20) } : undefined });
+      const response = await open.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        payload: route.method === 'POST' ? { token: 'x'.repeat(20) } : undefined,
+      });
       expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
       expect(response.json().error.code).toBe('console_not_configured');
     }

@@ -2,7 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/healthz', { schema: { tags: ['运维'], summary: '进程存活', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/healthz',
+    { schema: { tags: ['运维'], summary: '进程存活', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
   app.get(
     '/readyz',
@@ -11,7 +15,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['运维'],
         summary: '知识库已加载，可以答题',
         response: {
-          200: z.object({ status: z.literal('ready'), documents: z.number().int(), clauses: z.number().int(), index: z.enum(['loaded', 'built']), embedder: z.string(), sessions: z.string(), model: z.string().nullable() }),
+          200: z.object({
+            status: z.literal('ready'),
+            documents: z.number().int(),
+            clauses: z.number().int(),
+            index: z.enum(['loaded', 'built']),
+            embedder: z.string(),
+            sessions: z.string(),
+            model: z.string().nullable(),
+          }),
         },
       },
     },

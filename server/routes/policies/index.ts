@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clause } from '../../../knowledge/types.js';
-import { ClauseBody, DocumentSummary, ErrorBody } from '../../schemas.js';
+import { ClauseResponse, DocumentResponse, DocumentsResponse, ErrorBody } from '../../schemas.js';
 
 function clauseBody(c: Clause) {
   return {
@@ -21,7 +21,7 @@ function clauseBody(c: Clause) {
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/policies',
-    { schema: { tags: ['条款'], summary: '知识库中的政策文件', response: { 200: z.object({ documents: z.array(DocumentSummary) }) } } },
+    { schema: { tags: ['条款'], summary: '知识库中的政策文件', response: { 200: DocumentsResponse } } },
     async () => ({
       documents: app.knowledge.documents.map((d) => ({
         docId: d.meta.id,
@@ -44,15 +44,28 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['条款'],
         summary: '一份政策文件的全部条款（按章节顺序）',
         params: z.object({ docId: z.string().max(64) }),
-        response: { 200: z.object({ document: DocumentSummary, clauses: z.array(ClauseBody) }), 404: ErrorBody },
+        response: { 200: DocumentResponse, 404: ErrorBody },
       },
     },
     async (request, reply) => {
       const document = app.knowledge.documents.find((d) => d.meta.id === request.params.docId);
-      if (!document) return reply.code(404).send({ error: { code: 'document_not_found', message: `没有编号为 ${request.params.docId} 的政策文件，可用 GET /v1/policies 查看全部` } });
+      if (!document)
+        return reply.code(404).send({
+          error: { code: 'document_not_found', message: `没有编号为 ${request.params.docId} 的政策文件，可用 GET /v1/policies 查看全部` },
+        });
       const m = document.meta;
       return {
-        document: { docId: m.id, title: m.title, shortTitle: m.shortTitle, issuer: m.issuer, issueDate: m.issueDate, jurisdiction: m.jurisdiction, validity: m.validity, applicationWindow: m.applicationWindow, clauses: document.clauses.length },
+        document: {
+          docId: m.id,
+          title: m.title,
+          shortTitle: m.shortTitle,
+          issuer: m.issuer,
+          issueDate: m.issueDate,
+          jurisdiction: m.jurisdiction,
+          validity: m.validity,
+          applicationWindow: m.applicationWindow,
+          clauses: document.clauses.length,
+        },
         clauses: document.clauses.map(clauseBody),
       };
     },
@@ -65,7 +78,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['条款'],
         summary: '单个条款，含相邻条款',
         params: z.object({ docId: z.string().max(64), clauseId: z.string().max(64) }),
-        response: { 200: z.object({ clause: ClauseBody, neighbours: z.array(ClauseBody), document: z.object({ title: z.string(), validity: z.object({ from: z.string(), to: z.string().optional() }) }) }), 404: ErrorBody },
+        response: {
+          200: ClauseResponse,
+          404: ErrorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -75,7 +91,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const meta = app.knowledge.getDocument(docId)!;
       return {
         clause: clauseBody(clause),
-        neighbours: app.knowledge.neighbours(docId, clauseId, 1).filter((c) => c.id !== clauseId).map(clauseBody),
+        neighbours: app.knowledge
+          .neighbours(docId, clauseId, 1)
+          .filter((c) => c.id !== clauseId)
+          .map(clauseBody),
         document: { title: meta.title, validity: meta.validity },
       };
     },

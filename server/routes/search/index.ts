@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ErrorBody, SearchHit, SearchQuery } from '../../schemas.js';
+import { ErrorBody, SearchQuery, SearchResponse } from '../../schemas.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -10,7 +9,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['条款'],
         summary: '条款检索（热线查原文）',
         querystring: SearchQuery,
-        response: { 200: z.object({ query: z.string(), hits: z.array(SearchHit) }), 400: ErrorBody },
+        response: { 200: SearchResponse, 400: ErrorBody },
       },
     },
     async (request) => {

@@ -33,7 +33,13 @@ function advisorItem(answer: Answer): ChatItem {
     amounts: eligible.map((c) => ({ key: c.ruleId, title: c.title, amount: formatYuan(c.amountYuan) })),
     // A total only says something when more than one award adds up.
     total: eligible.length > 1 && answer.totalYuan !== undefined ? formatYuan(answer.totalYuan) : '',
-    citations: answer.citations.map((c) => ({ key: `${c.docId}:${c.clauseId}`, label: c.label, title: c.title, quote: c.quote, open: false })),
+    citations: answer.citations.map((c) => ({
+      key: `${c.docId}:${c.clauseId}`,
+      label: c.label,
+      title: c.title,
+      quote: c.quote,
+      open: false,
+    })),
     answerId: answer.answerId ?? '',
     feedback: '',
   };
@@ -69,7 +75,16 @@ Component({
     async onSend() {
       const question = this.data.input.trim();
       if (!question || this.data.sending) return;
-      const mine: ChatItem = { id: randomId('q'), role: 'user', text: question, amounts: [], total: '', citations: [], answerId: '', feedback: '' };
+      const mine: ChatItem = {
+        id: randomId('q'),
+        role: 'user',
+        text: question,
+        amounts: [],
+        total: '',
+        citations: [],
+        answerId: '',
+        feedback: '',
+      };
       this.setData({ messages: [...this.data.messages, mine], input: '', sending: true });
       const result = await api.ask(question, this.data.sessionId);
       const reply: ChatItem = result.ok

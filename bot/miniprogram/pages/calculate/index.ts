@@ -49,7 +49,13 @@ interface ResultView {
 const PICKED = ['enum', 'boolean'];
 
 function fieldOf(input: FactInput): FieldView {
-  const options = input.type === 'boolean' ? [{ value: 'true', label: '是' }, { value: 'false', label: '否' }] : (input.options ?? []);
+  const options =
+    input.type === 'boolean'
+      ? [
+          { value: 'true', label: '是' },
+          { value: 'false', label: '否' },
+        ]
+      : (input.options ?? []);
   return {
     id: input.id,
     type: PICKED.includes(input.type) ? 'choice' : input.type === 'money' ? 'money' : 'text',

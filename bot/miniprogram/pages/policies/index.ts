@@ -30,7 +30,13 @@ function sectionsOf(clauses: Clause[]): SectionView[] {
   return sections;
 }
 
-const hitView = (h: SearchHit): ClauseView => ({ key: `${h.docId}:${h.clauseId}`, label: h.label, heading: h.heading, text: h.text, open: true });
+const hitView = (h: SearchHit): ClauseView => ({
+  key: `${h.docId}:${h.clauseId}`,
+  label: h.label,
+  heading: h.heading,
+  text: h.text,
+  open: true,
+});
 
 Component({
   data: {

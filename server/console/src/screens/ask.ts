@@ -6,7 +6,12 @@ import { KIND_LABELS, messageText, readAloudParts, yuan } from '../format.js';
 import type { ConsoleContext } from '../main.js';
 import type { Answer } from '../types.js';
 
-const EXAMPLES = ['我们是省级专精特新，买了500万设备，市里能补多少？', '创客中国大赛一等奖能奖多少？', '新认定国家级小巨人有什么奖励？', '第19条讲的是什么？'];
+const EXAMPLES = [
+  '我们是省级专精特新，买了500万设备，市里能补多少？',
+  '创客中国大赛一等奖能奖多少？',
+  '新认定国家级小巨人有什么奖励？',
+  '第19条讲的是什么？',
+];
 
 const STATUS: Record<string, [string, string]> = {
   eligible: ['可申请', 'ok'],
@@ -35,8 +40,17 @@ export function askScreen(ctx: ConsoleContext) {
   function showWelcome() {
     render(
       result,
-      h('div', { class: 'card empty' }, h('p', null, '输入来电者的问题，按 Enter 发送。可连续追问（同一来电内记住已说明的情况）。'), h('p', { class: 'muted' }, '试试：'),
-        h('div', { class: 'chips' }, EXAMPLES.map((q) => h('button', { type: 'button', class: 'chip', onclick: () => ask(q) }, q)))),
+      h(
+        'div',
+        { class: 'card empty' },
+        h('p', null, '输入来电者的问题，按 Enter 发送。可连续追问（同一来电内记住已说明的情况）。'),
+        h('p', { class: 'muted' }, '试试：'),
+        h(
+          'div',
+          { class: 'chips' },
+          EXAMPLES.map((q) => h('button', { type: 'button', class: 'chip', onclick: () => ask(q) }, q)),
+        ),
+      ),
     );
     render(citations, h('p', { class: 'muted' }, '答复引用的条款原文会显示在这里。'));
   }
@@ -71,47 +85,118 @@ export function askScreen(ctx: ConsoleContext) {
     const calculations = answer.calculations;
     render(
       result,
-      h('div', { class: 'card answer', id: 'answer-card' },
-        h('div', { class: 'answer-head' },
+      h(
+        'div',
+        { class: 'card answer', id: 'answer-card' },
+        h(
+          'div',
+          { class: 'answer-head' },
           h('span', { class: `badge kind-${answer.kind}` }, KIND_LABELS[answer.kind] ?? answer.kind),
           h('span', { class: 'question-echo', title: question }, question),
           h('span', { class: 'spacer' }),
           h('button', { type: 'button', id: 'copy-answer', onclick: () => copyAnswer() }, '复制答复 ', h('kbd', null, 'Alt+C')),
-          h('button', { type: 'button', id: 'copy-message', onclick: () => copyMessage() }, '复制答复和条款（微信/短信） ', h('kbd', null, 'Alt+W')),
+          h(
+            'button',
+            { type: 'button', id: 'copy-message', onclick: () => copyMessage() },
+            '复制答复和条款（微信/短信） ',
+            h('kbd', null, 'Alt+W'),
+          ),
         ),
         h('h3', null, '读给来电者'),
-        h('ol', { class: 'read-aloud', id: 'read-aloud' }, sentences.map((s) => h('li', null, s))),
+        h(
+          'ol',
+          { class: 'read-aloud', id: 'read-aloud' },
+          sentences.map((s) => h('li', null, s)),
+        ),
         answer.followUp && answer.followUp.length > 0
-          ? h('div', { class: 'follow-up' }, h('h3', null, '请向来电者询问'), h('ul', null, answer.followUp.map((q) => h('li', null, q))))
+          ? h(
+              'div',
+              { class: 'follow-up' },
+              h('h3', null, '请向来电者询问'),
+              h(
+                'ul',
+                null,
+                answer.followUp.map((q) => h('li', null, q)),
+              ),
+            )
           : null,
         calculations.length > 0
-          ? h('div', { class: 'amounts', id: 'answer-amounts' },
+          ? h(
+              'div',
+              { class: 'amounts', id: 'answer-amounts' },
               h('h3', null, '金额与算式'),
-              h('table', { class: 'table' },
-                h('thead', null, h('tr', null, h('th', null, '奖补项目'), h('th', null, '结果'), h('th', { class: 'num' }, '金额上限'), h('th', null, '算式'), h('th', null, '依据'))),
-                h('tbody', null,
+              h(
+                'table',
+                { class: 'table' },
+                h(
+                  'thead',
+                  null,
+                  h(
+                    'tr',
+                    null,
+                    h('th', null, '奖补项目'),
+                    h('th', null, '结果'),
+                    h('th', { class: 'num' }, '金额上限'),
+                    h('th', null, '算式'),
+                    h('th', null, '依据'),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  null,
                   calculations.map((c) => {
                     const [label, tone] = STATUS[c.status] ?? [c.status, 'muted'];
                     const cited = answer.citations.find((x) => x.docId === c.citation.docId && x.clauseId === c.citation.clauseId);
-                    return h('tr', null,
+                    return h(
+                      'tr',
+                      null,
                       h('td', null, c.title),
                       h('td', null, h('span', { class: `badge ${tone}` }, label)),
                       h('td', { class: 'num amount' }, c.eligible ? yuan(c.amountYuan) : '—'),
                       h('td', { class: 'formula' }, c.formula),
-                      h('td', null, h('button', { type: 'button', class: 'link', onclick: () => ctx.openClause(c.citation.docId, c.citation.clauseId) }, cited?.label ?? c.citation.clauseId)),
+                      h(
+                        'td',
+                        null,
+                        h(
+                          'button',
+                          { type: 'button', class: 'link', onclick: () => ctx.openClause(c.citation.docId, c.citation.clauseId) },
+                          cited?.label ?? c.citation.clauseId,
+                        ),
+                      ),
                     );
                   }),
                   answer.totalYuan !== undefined && calculations.filter((c) => c.eligible).length > 1
-                    ? h('tr', { class: 'total' }, h('td', { colspan: 2 }, '合计（可叠加部分）'), h('td', { class: 'num amount' }, yuan(answer.totalYuan)), h('td', { colspan: 2 }, ''))
+                    ? h(
+                        'tr',
+                        { class: 'total' },
+                        h('td', { colspan: 2 }, '合计（可叠加部分）'),
+                        h('td', { class: 'num amount' }, yuan(answer.totalYuan)),
+                        h('td', { colspan: 2 }, ''),
+                      )
                     : null,
                 ),
               ),
               calculations.some((c) => c.reasons.length > 0)
-                ? h('ul', { class: 'reasons' }, calculations.flatMap((c) => c.reasons.map((r) => h('li', null, `${c.title}：${r}`))))
+                ? h(
+                    'ul',
+                    { class: 'reasons' },
+                    calculations.flatMap((c) => c.reasons.map((r) => h('li', null, `${c.title}：${r}`))),
+                  )
                 : null,
             )
           : null,
-        notes.length > 0 ? h('details', { class: 'notes', open: true }, h('summary', null, `补充说明（${notes.length}，来电者追问时再读）`), h('ul', null, notes.map((n) => h('li', null, n)))) : null,
+        notes.length > 0
+          ? h(
+              'details',
+              { class: 'notes', open: true },
+              h('summary', null, `补充说明（${notes.length}，来电者追问时再读）`),
+              h(
+                'ul',
+                null,
+                notes.map((n) => h('li', null, n)),
+              ),
+            )
+          : null,
         answer.answerId ? feedback(answer.answerId) : null,
       ),
     );
@@ -120,10 +205,16 @@ export function askScreen(ctx: ConsoleContext) {
       answer.citations.length === 0
         ? h('p', { class: 'muted' }, '本答复没有引用条款。')
         : answer.citations.map((c) =>
-            h('article', { class: 'clause cited' },
+            h(
+              'article',
+              { class: 'clause cited' },
               h('header', null, h('span', { class: 'label' }, c.label), h('span', { class: 'doc' }, `《${c.title}》`)),
               h('p', { class: 'clause-text' }, c.quote),
-              h('button', { type: 'button', class: 'link', onclick: () => ctx.openClause(c.docId, c.clauseId) }, '查看所在章节和相邻条款 →'),
+              h(
+                'button',
+                { type: 'button', class: 'link', onclick: () => ctx.openClause(c.docId, c.clauseId) },
+                '查看所在章节和相邻条款 →',
+              ),
             ),
           ),
     );
@@ -146,18 +237,50 @@ export function askScreen(ctx: ConsoleContext) {
         void send(false, comment.value.trim());
       }
     });
-    render(box,
+    render(
+      box,
       h('span', { class: 'muted' }, '这条答复：'),
       h('button', { type: 'button', class: 'small', onclick: () => send(true) }, '有用'),
-      h('button', { type: 'button', class: 'small', onclick: () => { render(box, h('span', { class: 'muted' }, '没用：'), comment, h('button', { type: 'button', class: 'small', onclick: () => send(false, comment.value.trim()) }, '提交')); comment.focus(); } }, '没用…'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'small',
+          onclick: () => {
+            render(
+              box,
+              h('span', { class: 'muted' }, '没用：'),
+              comment,
+              h('button', { type: 'button', class: 'small', onclick: () => send(false, comment.value.trim()) }, '提交'),
+            );
+            comment.focus();
+          },
+        },
+        '没用…',
+      ),
     );
     return box;
   }
 
   function renderHistory() {
-    render(history, asked.length === 0 ? h('li', { class: 'muted' }, '本次来电还没有提问。') : asked.map((item, i) =>
-      h('li', null, h('button', { type: 'button', class: 'link', onclick: () => show(item.answer, item.question) }, `${i + 1}. ${item.question}`)),
-    ).reverse());
+    render(
+      history,
+      asked.length === 0
+        ? h('li', { class: 'muted' }, '本次来电还没有提问。')
+        : asked
+            .map((item, i) =>
+              h(
+                'li',
+                null,
+                h(
+                  'button',
+                  { type: 'button', class: 'link', onclick: () => show(item.answer, item.question) },
+                  `${i + 1}. ${item.question}`,
+                ),
+              ),
+            )
+            .reverse(),
+    );
   }
 
   async function copyAnswer() {

@@ -19,7 +19,12 @@ function groups(clauses: Clause[]): Group[] {
     const key = clause.path.join(' › ');
     const last = out.at(-1);
     if (key && last && last.key === key) last.clauses.push(clause);
-    else out.push({ key: key || clause.clauseId, title: key || (clause.heading === clause.label ? clause.label : `${clause.label} ${clause.heading}`), clauses: [clause] });
+    else
+      out.push({
+        key: key || clause.clauseId,
+        title: key || (clause.heading === clause.label ? clause.label : `${clause.label} ${clause.heading}`),
+        clauses: [clause],
+      });
   }
   return out;
 }
@@ -39,13 +44,33 @@ export function browseScreen(ctx: ConsoleContext) {
     const v = validityText(primary.validity, today);
     render(
       banner,
-      h('div', { class: `validity-banner ${v.state}` },
-        h('div', { class: 'days' }, v.daysLeft !== undefined && v.daysLeft >= 0 ? [h('span', { class: 'n', id: 'days-left' }, String(v.daysLeft)), h('span', null, '天')] : h('span', { class: 'n small' }, v.state === 'expired' ? '已过期' : '—')),
-        h('div', { class: 'what' },
+      h(
+        'div',
+        { class: `validity-banner ${v.state}` },
+        h(
+          'div',
+          { class: 'days' },
+          v.daysLeft !== undefined && v.daysLeft >= 0
+            ? [h('span', { class: 'n', id: 'days-left' }, String(v.daysLeft)), h('span', null, '天')]
+            : h('span', { class: 'n small' }, v.state === 'expired' ? '已过期' : '—'),
+        ),
+        h(
+          'div',
+          { class: 'what' },
           h('div', { class: 'title' }, `《${primary.title}》`),
-          h('div', null, v.state === 'valid' ? `有效期 ${chineseDate(primary.validity.from)} 至 ${chineseDate(primary.validity.to!)}，今天是 ${chineseDate(today)}，距有效期结束还剩 ${v.daysLeft} 天。` : v.text),
+          h(
+            'div',
+            null,
+            v.state === 'valid'
+              ? `有效期 ${chineseDate(primary.validity.from)} 至 ${chineseDate(primary.validity.to!)}，今天是 ${chineseDate(today)}，距有效期结束还剩 ${v.daysLeft} 天。`
+              : v.text,
+          ),
           primary.applicationWindow
-            ? h('div', { class: 'muted' }, `申报时间：${chineseDate(primary.applicationWindow.from)} 至 ${primary.applicationWindow.to ? chineseDate(primary.applicationWindow.to) : '另行通知'}；发文：${primary.issuer}（${chineseDate(primary.issueDate)}）`)
+            ? h(
+                'div',
+                { class: 'muted' },
+                `申报时间：${chineseDate(primary.applicationWindow.from)} 至 ${primary.applicationWindow.to ? chineseDate(primary.applicationWindow.to) : '另行通知'}；发文：${primary.issuer}（${chineseDate(primary.issueDate)}）`,
+              )
             : null,
         ),
       ),
@@ -53,10 +78,21 @@ export function browseScreen(ctx: ConsoleContext) {
   }
 
   function renderDocs() {
-    render(docList, ctx.documents.map((d: Document) =>
-      h('li', null, h('button', { type: 'button', class: `doc-button${d.docId === selected ? ' selected' : ''}`, onclick: () => void show(d.docId) },
-        h('strong', null, d.shortTitle ?? d.title), h('span', { class: 'muted' }, `${d.jurisdiction} · ${d.clauses} 条`))),
-    ));
+    render(
+      docList,
+      ctx.documents.map((d: Document) =>
+        h(
+          'li',
+          null,
+          h(
+            'button',
+            { type: 'button', class: `doc-button${d.docId === selected ? ' selected' : ''}`, onclick: () => void show(d.docId) },
+            h('strong', null, d.shortTitle ?? d.title),
+            h('span', { class: 'muted' }, `${d.jurisdiction} · ${d.clauses} 条`),
+          ),
+        ),
+      ),
+    );
   }
 
   async function show(docId: string) {
@@ -68,15 +104,47 @@ export function browseScreen(ctx: ConsoleContext) {
       const clauses = await ctx.documentClauses(docId);
       const list = groups(clauses);
       const v = doc ? validityText(doc.validity, ctx.today()) : undefined;
-      render(nav, list.map((g, i) => h('li', null, h('a', { href: `#sec-${i}`, title: g.title, onclick: (e: Event) => { e.preventDefault(); byId(`sec-${i}`).scrollIntoView({ block: 'start' }); } }, g.title))));
+      render(
+        nav,
+        list.map((g, i) =>
+          h(
+            'li',
+            null,
+            h(
+              'a',
+              {
+                href: `#sec-${i}`,
+                title: g.title,
+                onclick: (e: Event) => {
+                  e.preventDefault();
+                  byId(`sec-${i}`).scrollIntoView({ block: 'start' });
+                },
+              },
+              g.title,
+            ),
+          ),
+        ),
+      );
       render(
         content,
-        doc ? h('header', { class: 'doc-header' }, h('h2', null, doc.title), h('div', { class: 'muted' }, `${doc.issuer} · ${chineseDate(doc.issueDate)} · ${doc.jurisdiction}`), v ? h('div', { class: `validity ${v.state}` }, v.text) : null) : null,
+        doc
+          ? h(
+              'header',
+              { class: 'doc-header' },
+              h('h2', null, doc.title),
+              h('div', { class: 'muted' }, `${doc.issuer} · ${chineseDate(doc.issueDate)} · ${doc.jurisdiction}`),
+              v ? h('div', { class: `validity ${v.state}` }, v.text) : null,
+            )
+          : null,
         list.map((g, i) =>
-          h('section', { class: 'doc-section', id: `sec-${i}` },
+          h(
+            'section',
+            { class: 'doc-section', id: `sec-${i}` },
             g.clauses.length > 1 || g.clauses[0]!.path.length > 0 ? h('h3', null, g.title) : null,
             g.clauses.map((c) =>
-              h('article', { class: 'clause', 'data-clause': c.clauseId },
+              h(
+                'article',
+                { class: 'clause', 'data-clause': c.clauseId },
                 h('header', null, h('span', { class: 'label' }, c.label), c.heading !== c.label ? h('strong', null, c.heading) : null),
                 h('p', { class: 'clause-text' }, c.text),
                 c.responsibleUnits.length > 0 ? h('div', { class: 'units muted' }, `责任单位：${c.responsibleUnits.join('、')}`) : null,

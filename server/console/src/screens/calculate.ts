@@ -35,26 +35,62 @@ export function calculateScreen(ctx: ConsoleContext) {
   }
 
   function placeholder() {
-    render(result, h('div', { class: 'card empty' }, h('p', null, '按来电者的情况填写左侧表单（不知道的留空），点“测算”或按 Ctrl+Enter。'), h('p', { class: 'muted' }, '结果逐项列出每个条件的核对情况和测算所作的假设，并给出可以读给来电者听的一段话。')));
+    render(
+      result,
+      h(
+        'div',
+        { class: 'card empty' },
+        h('p', null, '按来电者的情况填写左侧表单（不知道的留空），点“测算”或按 Ctrl+Enter。'),
+        h('p', { class: 'muted' }, '结果逐项列出每个条件的核对情况和测算所作的假设，并给出可以读给来电者听的一段话。'),
+      ),
+    );
   }
 
   function field(input: FactInput) {
     const id = `fact-${input.id}`;
     let control: HTMLElement;
     if (input.type === 'boolean') {
-      control = h('div', { class: 'segmented', role: 'radiogroup', 'aria-labelledby': `${id}-label` },
-        [['', '未填'], ['true', '是'], ['false', '否']].map(([value, label]) =>
+      control = h(
+        'div',
+        { class: 'segmented', role: 'radiogroup', 'aria-labelledby': `${id}-label` },
+        [
+          ['', '未填'],
+          ['true', '是'],
+          ['false', '否'],
+        ].map(([value, label]) =>
           h('label', null, h('input', { type: 'radio', name: input.id, value: value!, checked: value === '' }), h('span', null, label!)),
         ),
       );
     } else if (input.options) {
-      control = h('select', { id, name: input.id }, h('option', { value: '' }, '（未填）'), input.options.map((o) => h('option', { value: o.value }, o.label)));
+      control = h(
+        'select',
+        { id, name: input.id },
+        h('option', { value: '' }, '（未填）'),
+        input.options.map((o) => h('option', { value: o.value }, o.label)),
+      );
     } else if (input.type === 'year') {
-      control = h('input', { id, name: input.id, type: 'number', min: 2000, max: 2100, step: 1, placeholder: '如 2025', inputmode: 'numeric' });
+      control = h('input', {
+        id,
+        name: input.id,
+        type: 'number',
+        min: 2000,
+        max: 2100,
+        step: 1,
+        placeholder: '如 2025',
+        inputmode: 'numeric',
+      });
     } else {
-      control = h('input', { id, name: input.id, type: 'text', placeholder: input.type === 'money' ? '如 500万元' : '', autocomplete: 'off' });
+      control = h('input', {
+        id,
+        name: input.id,
+        type: 'text',
+        placeholder: input.type === 'money' ? '如 500万元' : '',
+        autocomplete: 'off',
+      });
     }
-    return h('div', { class: 'field', 'data-fact': input.id },
+    return h(
+      'div',
+      { class: 'field', 'data-fact': input.id },
       h('label', { id: `${id}-label`, for: id }, input.label),
       control,
       h('div', { class: 'hint' }, input.question, input.help ? ` ${input.help}` : ''),
@@ -96,17 +132,57 @@ export function calculateScreen(ctx: ConsoleContext) {
     const results = [...report.results].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
     render(
       result,
-      h('div', { class: 'card calc-summary', id: 'calc-summary' },
-        h('div', { class: 'total-line' },
-          h('div', null, h('div', { class: 'muted' }, '合计最高（可叠加部分）'), h('div', { class: 'total', id: 'calc-total' }, yuan(report.totalYuan))),
+      h(
+        'div',
+        { class: 'card calc-summary', id: 'calc-summary' },
+        h(
+          'div',
+          { class: 'total-line' },
+          h(
+            'div',
+            null,
+            h('div', { class: 'muted' }, '合计最高（可叠加部分）'),
+            h('div', { class: 'total', id: 'calc-total' }, yuan(report.totalYuan)),
+          ),
           h('div', { class: 'muted as-of' }, `按 ${chineseDate(report.asOf)} 测算`),
-          h('button', { type: 'button', class: 'small', onclick: async () => toast((await copyText(report.summary)) ? '已复制测算结论' : '复制失败', 'ok') }, '复制结论'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              onclick: async () => toast((await copyText(report.summary)) ? '已复制测算结论' : '复制失败', 'ok'),
+            },
+            '复制结论',
+          ),
         ),
         h('h3', null, '读给来电者'),
         h('p', { class: 'read-aloud-text', id: 'calc-read' }, report.summary),
-        report.followUp.length > 0 ? h('div', { class: 'follow-up' }, h('h3', null, '还需向来电者了解'), h('ul', null, report.followUp.map((f) => h('li', null, f.question)))) : null,
-        report.invalidFacts.length > 0 ? h('ul', { class: 'error' }, report.invalidFacts.map((f) => h('li', null, f.problem))) : null,
-        report.notes.length > 0 ? h('ul', { class: 'notes muted' }, report.notes.map((n) => h('li', null, n))) : null,
+        report.followUp.length > 0
+          ? h(
+              'div',
+              { class: 'follow-up' },
+              h('h3', null, '还需向来电者了解'),
+              h(
+                'ul',
+                null,
+                report.followUp.map((f) => h('li', null, f.question)),
+              ),
+            )
+          : null,
+        report.invalidFacts.length > 0
+          ? h(
+              'ul',
+              { class: 'error' },
+              report.invalidFacts.map((f) => h('li', null, f.problem)),
+            )
+          : null,
+        report.notes.length > 0
+          ? h(
+              'ul',
+              { class: 'notes muted' },
+              report.notes.map((n) => h('li', null, n)),
+            )
+          : null,
       ),
       results.map((r) => rule(r, results)),
     );
@@ -114,22 +190,66 @@ export function calculateScreen(ctx: ConsoleContext) {
 
   function rule(r: RuleResult, all: RuleResult[]) {
     const [label, tone] = STATUS[r.status];
-    return h('article', { class: `card rule ${r.status}`, 'data-rule': r.ruleId },
-      h('header', null,
+    return h(
+      'article',
+      { class: `card rule ${r.status}`, 'data-rule': r.ruleId },
+      h(
+        'header',
+        null,
         h('span', { class: `badge ${tone}` }, label),
         h('strong', null, r.title),
         h('span', { class: 'spacer' }),
         r.eligible ? h('span', { class: 'amount' }, yuan(r.amountYuan)) : null,
       ),
-      h('div', { class: 'formula' }, '算式：', r.formula, ' · 依据 ', h('button', { type: 'button', class: 'link', onclick: () => ctx.openClause(r.citation.docId, r.citation.clauseId) }, ctx.clauseLabel(r.citation.docId, r.citation.clauseId))),
-      h('ul', { class: 'conditions' }, r.conditions.map((c) =>
-        h('li', { class: c.met === true ? 'met' : c.met === false ? 'unmet' : 'unknown' },
-          h('span', { class: 'mark', 'aria-label': c.met === true ? '符合' : c.met === false ? '不符合' : '待确认' }, c.met === true ? '✓' : c.met === false ? '✗' : '?'),
-          h('span', null, c.description), h('span', { class: 'muted' }, `（${c.detail}）`)),
-      )),
-      r.assumptions.length > 0 ? h('details', { class: 'assumptions', open: r.eligible }, h('summary', null, `假设与说明（${r.assumptions.length}）`), h('ul', null, r.assumptions.map((a) => h('li', null, a)))) : null,
+      h(
+        'div',
+        { class: 'formula' },
+        '算式：',
+        r.formula,
+        ' · 依据 ',
+        h(
+          'button',
+          { type: 'button', class: 'link', onclick: () => ctx.openClause(r.citation.docId, r.citation.clauseId) },
+          ctx.clauseLabel(r.citation.docId, r.citation.clauseId),
+        ),
+      ),
+      h(
+        'ul',
+        { class: 'conditions' },
+        r.conditions.map((c) =>
+          h(
+            'li',
+            { class: c.met === true ? 'met' : c.met === false ? 'unmet' : 'unknown' },
+            h(
+              'span',
+              { class: 'mark', 'aria-label': c.met === true ? '符合' : c.met === false ? '不符合' : '待确认' },
+              c.met === true ? '✓' : c.met === false ? '✗' : '?',
+            ),
+            h('span', null, c.description),
+            h('span', { class: 'muted' }, `（${c.detail}）`),
+          ),
+        ),
+      ),
+      r.assumptions.length > 0
+        ? h(
+            'details',
+            { class: 'assumptions', open: r.eligible },
+            h('summary', null, `假设与说明（${r.assumptions.length}）`),
+            h(
+              'ul',
+              null,
+              r.assumptions.map((a) => h('li', null, a)),
+            ),
+          )
+        : null,
       r.reasons.length > 0 ? h('p', { class: 'reasons' }, r.reasons.join(' ')) : null,
-      r.supersededBy ? h('p', { class: 'muted' }, `与“${all.find((x) => x.ruleId === r.supersededBy)?.title ?? r.supersededBy}”从高、不重复，不计入合计。`) : null,
+      r.supersededBy
+        ? h(
+            'p',
+            { class: 'muted' },
+            `与“${all.find((x) => x.ruleId === r.supersededBy)?.title ?? r.supersededBy}”从高、不重复，不计入合计。`,
+          )
+        : null,
     );
   }
 

@@ -20,7 +20,15 @@ export function searchScreen(ctx: ConsoleContext) {
   let opened: { docId: string; clauseId: string } | undefined;
 
   function placeholder() {
-    render(detail, h('div', { class: 'card empty' }, h('p', null, '输入关键词即时检索条款，例如：创客中国、设备补助、小巨人、融资、第19条。'), h('p', { class: 'muted' }, '↑ ↓ 选择结果，Enter 打开；Esc 清空。')));
+    render(
+      detail,
+      h(
+        'div',
+        { class: 'card empty' },
+        h('p', null, '输入关键词即时检索条款，例如：创客中国、设备补助、小巨人、融资、第19条。'),
+        h('p', { class: 'muted' }, '↑ ↓ 选择结果，Enter 打开；Esc 清空。'),
+      ),
+    );
   }
 
   async function search(query: string) {
@@ -36,7 +44,12 @@ export function searchScreen(ctx: ConsoleContext) {
     inflight = controller;
     meta.textContent = '检索中…';
     try {
-      const body = await api<{ query: string; hits: Hit[] }>('GET', `/v1/search?${new URLSearchParams({ q: q.slice(0, 200), k: '10' })}`, undefined, controller.signal);
+      const body = await api<{ query: string; hits: Hit[] }>(
+        'GET',
+        `/v1/search?${new URLSearchParams({ q: q.slice(0, 200), k: '10' })}`,
+        undefined,
+        controller.signal,
+      );
       if (controller.signal.aborted) return;
       terms = highlightTerms(q);
       hits = body.hits;
@@ -50,13 +63,32 @@ export function searchScreen(ctx: ConsoleContext) {
   }
 
   function renderHits() {
-    render(list, hits.map((hit, i) =>
-      h('li', { role: 'option', 'aria-selected': String(i === selected), class: `hit${i === selected ? ' selected' : ''}${opened?.clauseId === hit.clauseId && opened.docId === hit.docId ? ' opened' : ''}`, 'data-clause': hit.clauseId, onclick: () => { selected = i; void open(hit.docId, hit.clauseId); } },
-        h('div', { class: 'hit-head' }, h('span', { class: 'label' }, hit.label), h('span', { class: 'heading' }, highlight(hit.heading, terms))),
-        h('div', { class: 'hit-path muted' }, [shortTitle(hit.title), ...hit.path].join(' › ')),
-        h('p', { class: 'hit-text' }, highlight(snippet(hit.text, terms), terms)),
+    render(
+      list,
+      hits.map((hit, i) =>
+        h(
+          'li',
+          {
+            role: 'option',
+            'aria-selected': String(i === selected),
+            class: `hit${i === selected ? ' selected' : ''}${opened?.clauseId === hit.clauseId && opened.docId === hit.docId ? ' opened' : ''}`,
+            'data-clause': hit.clauseId,
+            onclick: () => {
+              selected = i;
+              void open(hit.docId, hit.clauseId);
+            },
+          },
+          h(
+            'div',
+            { class: 'hit-head' },
+            h('span', { class: 'label' }, hit.label),
+            h('span', { class: 'heading' }, highlight(hit.heading, terms)),
+          ),
+          h('div', { class: 'hit-path muted' }, [shortTitle(hit.title), ...hit.path].join(' › ')),
+          h('p', { class: 'hit-text' }, highlight(snippet(hit.text, terms), terms)),
+        ),
       ),
-    ));
+    );
     list.querySelector('.selected')?.scrollIntoView({ block: 'nearest' });
   }
 
@@ -88,17 +120,50 @@ export function searchScreen(ctx: ConsoleContext) {
     const validity = validityText(doc.validity, ctx.today());
     render(
       detail,
-      h('div', { class: 'card clause-detail', id: 'clause-detail' },
+      h(
+        'div',
+        { class: 'card clause-detail', id: 'clause-detail' },
         h('div', { class: 'doc-title' }, `《${doc.title}》`),
         h('div', { class: `validity ${validity.state}` }, validity.text),
         h('div', { class: 'breadcrumb' }, clause.path.length > 0 ? clause.path.join(' › ') : '（正文）'),
         before.map((n) => neighbour(n, '上一条')),
-        h('article', { class: 'clause current', 'data-clause': clause.clauseId },
-          h('header', null, h('span', { class: 'label' }, clause.label), h('strong', null, clause.heading), h('span', { class: 'spacer' }),
-            h('button', { type: 'button', class: 'small', onclick: async () => toast((await copyText(`${clause.label}（《${doc.title}》）：${clause.text}`)) ? '已复制条款原文' : '复制失败', 'ok') }, '复制原文')),
+        h(
+          'article',
+          { class: 'clause current', 'data-clause': clause.clauseId },
+          h(
+            'header',
+            null,
+            h('span', { class: 'label' }, clause.label),
+            h('strong', null, clause.heading),
+            h('span', { class: 'spacer' }),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'small',
+                onclick: async () =>
+                  toast((await copyText(`${clause.label}（《${doc.title}》）：${clause.text}`)) ? '已复制条款原文' : '复制失败', 'ok'),
+              },
+              '复制原文',
+            ),
+          ),
           h('p', { class: 'clause-text' }, highlight(clause.text, terms)),
-          clause.responsibleUnits.length > 0 ? h('div', { class: 'units' }, h('span', { class: 'muted' }, '责任单位：'), clause.responsibleUnits.map((u) => h('span', { class: 'chip static' }, u))) : null,
-          clause.amountsYuan.length > 0 ? h('div', { class: 'units' }, h('span', { class: 'muted' }, '条文中的金额：'), clause.amountsYuan.map((a) => h('span', { class: 'chip static' }, wan(a)))) : null,
+          clause.responsibleUnits.length > 0
+            ? h(
+                'div',
+                { class: 'units' },
+                h('span', { class: 'muted' }, '责任单位：'),
+                clause.responsibleUnits.map((u) => h('span', { class: 'chip static' }, u)),
+              )
+            : null,
+          clause.amountsYuan.length > 0
+            ? h(
+                'div',
+                { class: 'units' },
+                h('span', { class: 'muted' }, '条文中的金额：'),
+                clause.amountsYuan.map((a) => h('span', { class: 'chip static' }, wan(a))),
+              )
+            : null,
         ),
         after.map((n) => neighbour(n, '下一条')),
       ),
@@ -106,7 +171,9 @@ export function searchScreen(ctx: ConsoleContext) {
   }
 
   function neighbour(n: Clause, role: string) {
-    return h('article', { class: 'clause neighbour', onclick: () => void open(n.docId, n.clauseId) },
+    return h(
+      'article',
+      { class: 'clause neighbour', onclick: () => void open(n.docId, n.clauseId) },
       h('header', null, h('span', { class: 'muted' }, role), h('span', { class: 'label' }, n.label), h('strong', null, n.heading)),
       h('p', { class: 'clause-text' }, n.text),
     );
