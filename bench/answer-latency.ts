@@ -44,7 +44,6 @@ const sessions = createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 });
 const noMemo = process.argv.includes('--no-memo');
 const advisor = createAdvisor({
   knowledge,
-  ruleSets: knowledge.ruleSets,
   sessions,
   hotline: DEFAULT_HOTLINE,
   clock: fixedDayClock(DEFAULT_AS_OF),

@@ -120,7 +120,6 @@ const knowledge = await openKnowledgeBase();
 const store = createMemorySessionStore({ max: defaults.sessions.max, ttlMs: defaults.sessions.ttlMs });
 const advisor = createAdvisor({
   knowledge,
-  ruleSets: knowledge.ruleSets,
   sessions: store,
   hotline: defaults.hotline,
   clock: fixedDayClock(DEFAULT_AS_OF),
@@ -134,7 +133,6 @@ async function chooseProbe() {
   const probeStore = createMemorySessionStore({ max: 100, ttlMs: 3_600_000 });
   const probeAdvisor = createAdvisor({
     knowledge,
-    ruleSets: knowledge.ruleSets,
     sessions: probeStore,
     hotline: defaults.hotline,
     clock: fixedDayClock(DEFAULT_AS_OF),

@@ -23,6 +23,10 @@ export interface KnowledgeBase {
   readonly base: BaseFolder;
   /** The award rules of the base's documents, each checked against the clause it cites. */
   readonly ruleSets: RuleSet[];
+  /** The base's words, synonyms, places and English terms. */
+  readonly lexicon: Lexicon;
+  /** How the advisor names itself to callers of this base. */
+  readonly assistantName: string;
   readonly documents: PolicyDocument[];
   readonly clauses: Clause[];
   readonly reports: CleaningReport[];
@@ -37,6 +41,8 @@ export interface KnowledgeBase {
   readonly inputsHash: string;
   /** True when a segmenter word occurs anywhere in the knowledge base (for telling off-topic questions). */
   knowsWord(word: string): boolean;
+  /** How informative a term (word or `#bigram`) is in this base's clauses: its inverse document frequency; 0 when unseen. */
+  idf(term: string): number;
   getDocument(docId: string): DocumentMeta | undefined;
   getClause(docId: string, clauseId: string): Clause | undefined;
   /** The clauses of the same document around one, in document order. */
@@ -261,6 +267,8 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   return {
     base,
     ruleSets,
+    lexicon,
+    assistantName: sources.assistantName,
     documents: stored.documents,
     clauses,
     reports: stored.reports,
@@ -273,6 +281,10 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     origin,
     inputsHash: sources.inputsHash,
     knowsWord: (word) => bm25.has(word),
+    idf: (term) => {
+      const df = bm25.documentFrequency(term);
+      return df === 0 ? 0 : Math.log(1 + (bm25.size - df + 0.5) / (df + 0.5));
+    },
     getDocument: (docId) => metaById.get(docId),
     getClause,
     neighbours(docId, clauseId, radius = 1) {

@@ -3,7 +3,8 @@
  * Ids are stable across rebuilds: a clause id is derived from the document's own numbering.
  */
 
-export type Jurisdiction = '郑州市' | '河南省' | '全国';
+/** Where a document applies, as written (郑州市, 河南省, 全国, 温州市鹿城区). */
+export type Jurisdiction = string;
 
 export interface ValidityWindow {
   /** ISO date the document takes effect. */

@@ -28,7 +28,9 @@ describe('POST /v1/ask', () => {
     expect(body.citations).toEqual([expect.objectContaining({ docId: 'zhengzhou-srdi-2024', clauseId: 'item-1', label: '三（一）1' })]);
     expect(body.citations[0]!.quote).toContain('最高不超过200万元');
     expect(body.answer.split('\n')[0]).toContain('50万元');
-    expect(body.answer).toContain('以主管部门审核为准');
+    // The answer is short; the formula, conditions and the caveat are in details.
+    expect(body.details).toContain('以主管部门审核为准');
+    expect(body.details).toContain('5,000,000 × 10%');
     expect(body.answerId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -90,7 +92,7 @@ describe('POST /v1/ask/stream', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/v1/ask/stream',
-      payload: { question: '创客中国大赛一等奖我们拿了，能奖多少', asOf: '2026-06-01' },
+      payload: { question: '我们是省级专精特新，买了500万设备，能补多少', asOf: '2026-06-01' },
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/event-stream');
@@ -103,7 +105,7 @@ describe('POST /v1/ask/stream', () => {
     expect(deltas.length).toBeGreaterThan(1);
     expect(end.event).toBe('answer-end');
     expect(deltas.map((d) => d.data.delta).join('')).toBe(end.data.answer);
-    expect(end.data.calculations[0].amountYuan).toBe(50_000);
+    expect(end.data.calculations[0].amountYuan).toBe(500_000);
   });
 
   it('validates its body like /v1/ask', async () => {

@@ -77,7 +77,10 @@ export const CalculationResult = z.object({
 });
 
 export const Answer = z.object({
-  answer: z.string(),
+  answer: z.string().describe('先读的答复：第一句即结论（金额、是否、日期、责任单位），随后是最要紧的一个条件或还需了解的一项情况'),
+  details: z
+    .string()
+    .describe('详情：算式、逐条核对的条件、所作假设、所用情况及其出处、有效期与“以主管部门审核为准”；条款原文见 citations[].quote'),
   kind: AnswerKind,
   citations: z.array(Citation),
   calculations: z.array(CalculationResult),

@@ -17,7 +17,14 @@ export interface AskRequest {
  * via the `definition` "Answer".
  */
 export interface Answer {
+  /**
+   * 先读的答复：第一句即结论（金额、是否、日期、责任单位），随后是最要紧的一个条件或还需了解的一项情况
+   */
   answer: string;
+  /**
+   * 详情：算式、逐条核对的条件、所作假设、所用情况及其出处、有效期与“以主管部门审核为准”；条款原文见 citations[].quote
+   */
+  details: string;
   kind: 'calculation' | 'lookup' | 'clarify' | 'out_of_scope' | 'smalltalk';
   citations: Citation[];
   calculations: CalculationResult[];

@@ -7,7 +7,16 @@ import { BotError, type Result } from './errors.js';
 const HOTLINE = '400-000-0000（测试）';
 
 function answer(text: string, extra: Partial<AnswerBody> = {}): AnswerBody {
-  return { answer: text, kind: 'lookup', citations: [], calculations: [], asOf: '2026-06-01', answerId: `id-${text}`, ...extra };
+  return {
+    answer: text,
+    details: '',
+    kind: 'lookup',
+    citations: [],
+    calculations: [],
+    asOf: '2026-06-01',
+    answerId: `id-${text}`,
+    ...extra,
+  };
 }
 
 /** A scripted advisor: records what it was asked; each reply may be delayed to test ordering. */

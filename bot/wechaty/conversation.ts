@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MAX_QUESTION_LENGTH, type Answer as AnswerBody } from './api-types.gen.js';
 import type { AdvisorClient } from './advisor-client.js';
 import { type BotError, toBotError } from './errors.js';
-import { formatAnswer, formatClauses, splitBubbles } from './reply-format.js';
+import { formatAnswer, formatBasis, splitBubbles } from './reply-format.js';
 
 /**
  * What the bot does with one WeChat message, independent of Wechaty: sessions, commands, the per-session
@@ -244,8 +244,9 @@ export function createConversation(options: ConversationOptions): Conversation {
       case 'unhelpful':
         return rate(key, state, command === 'helpful', send);
       case 'clause': {
-        const citations = state.lastAnswer?.citations ?? [];
-        return send(citations.length > 0 ? formatClauses(citations, { maxChars: options.bubbleMaxChars }) : bubbles(texts.noClause));
+        const last = state.lastAnswer;
+        const basis = last ? formatBasis(last, { maxChars: options.bubbleMaxChars }) : [];
+        return send(basis.length > 0 ? basis : bubbles(texts.noClause));
       }
       case 'calculate':
         return answerQuestion(key, state, CALCULATE_QUESTION, send);

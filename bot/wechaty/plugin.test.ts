@@ -42,15 +42,17 @@ describe('private chat', () => {
     const second = await w.say(boss, '买了400万设备');
     const third = await w.say(boss, '能补多少');
     for (const turn of [first, second, third]) expect(turn.length).toBeGreaterThan(0);
-    // The amount exactly as the service computed it, in the conclusion (the first bubble).
+    // The amount exactly as the service computed it, in the conclusion, and the whole answer in one bubble.
     expect(third[0]).toContain('40万元');
-    expect(third.join('\n')).toContain('4,000,000 × 10% = 400,000');
-    // The clause is offered, not pasted.
-    expect(third.at(-1)).toContain('回复 1 查看政策原文');
-    expect(third.join('\n')).not.toContain('原文：');
+    expect(third).toHaveLength(1);
+    // The basis is offered, not pasted: the formula and the clause come with "1".
+    expect(third.at(-1)).toContain('回复 1 看依据');
+    expect(third.join('\n')).not.toContain('4,000,000 × 10%');
 
-    const clause = await w.say(boss, '1');
-    expect(clause.join('\n')).toMatch(/《郑州市专精特新企业三年倍增行动方案（2024—2026年）》三（一）1：\n1\.支持企业加大研发投入/);
+    const basis = (await w.say(boss, '1')).join('\n');
+    expect(basis).toContain('4,000,000 × 10% = 400,000');
+    expect(basis).toContain('以主管部门审核为准');
+    expect(basis).toMatch(/《郑州市专精特新企业三年倍增行动方案（2024—2026年）》三（一）1：\n1\.支持企业加大研发投入/);
 
     expect(await w.say(boss, '有用')).toEqual(['感谢您的反馈！']);
     expect(await w.say(boss, '有用')).toEqual(['这条答复您已经评价过了，谢谢！']);
@@ -181,10 +183,12 @@ describe('replies that fit WeChat', () => {
   it('splits a long answer into bubbles under the configured size, never inside a figure', async () => {
     const w = await wechat({ bubbleMaxChars: 80 });
     const boss = w.contact('褚总');
-    const bubbles = await w.say(boss, '我们是省级专精特新，买了500万设备，市里能补多少？');
+    await w.say(boss, '我们是省级专精特新，买了500万设备，市里能补多少？');
+    // The basis behind the answer is long: it is what has to be split.
+    const bubbles = await w.say(boss, '1');
     expect(bubbles.length).toBeGreaterThan(3);
     for (const b of bubbles) expect(charLength(b)).toBeLessThanOrEqual(80);
-    expect(bubbles[0]).toContain('50万元');
+    expect(bubbles.join('')).toContain('5,000,000 × 10%');
     for (const figure of ['5,000,000', '500,000', '2,000,000', '1,000,000 元', '400-110-9001']) {
       if (bubbles.join('').includes(figure.replace(/\s/g, ''))) expect(bubbles.some((b) => b.includes(figure))).toBe(true);
     }

@@ -23,6 +23,7 @@ const calculation: AnswerBody = {
   citations: [citation],
   calculations: [],
   totalYuan: 400000,
+  details: '',
   asOf: '2026-06-01',
   answerId: 'a1',
 };
@@ -37,6 +38,7 @@ const lookup: AnswerBody = {
   ].join('\n'),
   citations: [citation],
   calculations: [],
+  details: '',
   asOf: '2026-06-01',
 };
 
@@ -50,6 +52,7 @@ const clarify: AnswerBody = {
   citations: [citation],
   calculations: [],
   followUp: ['贵企业目前持有哪一级专精特新资质？', '实际投资（税后）是多少？'],
+  details: '',
   asOf: '2026-06-01',
 };
 
@@ -62,7 +65,7 @@ describe('formatAnswer', () => {
       contains: ['4,000,000 × 10% = 400,000（上限 2,000,000）', '4,000,000 元（400万元）', '以主管部门审核为准'],
       absent: ['依据：'],
       offers: ['clause'],
-      last: '回复 1 查看政策原文',
+      last: '回复 1 看依据',
     },
     {
       name: 'a look-up that names amounts: key sentence kept, full clause held back, both offers',
@@ -71,7 +74,7 @@ describe('formatAnswer', () => {
       contains: ['最高不超过200万元”。', '责任单位：市工信局、市财政局'],
       absent: ['原文：', '责任单位：市工信局、市财政局，各开发区管委会'],
       offers: ['clause', 'calculate'],
-      last: '回复 1 查看政策原文，回复 2 计算补贴',
+      last: '回复 1 看依据，回复 2 计算补贴',
     },
     {
       name: 'a clarification: only the first follow-up question, no offers while it is pending',
@@ -89,6 +92,7 @@ describe('formatAnswer', () => {
         answer: '您好！我是政策咨询助手。\n人工咨询请拨打 400-110-9001（周一至周五 09:00-17:00）。',
         citations: [],
         calculations: [],
+        details: '',
         asOf: '2026-06-01',
       } satisfies AnswerBody,
       first: '您好！我是政策咨询助手。',
@@ -114,7 +118,7 @@ describe('formatAnswer', () => {
 
   it('puts the offer line in a bubble of its own when the last one is full', () => {
     const out = formatAnswer({ ...lookup, answer: `${'很长的结论。'.repeat(9)}\n原文：“${CLAUSE_1}”` }, { maxChars: 60 });
-    expect(out.bubbles.at(-1)).toBe('回复 1 查看政策原文，回复 2 计算补贴');
+    expect(out.bubbles.at(-1)).toBe('回复 1 看依据，回复 2 计算补贴');
   });
 });
 

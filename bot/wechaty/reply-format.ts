@@ -9,7 +9,7 @@ import type { Answer as AnswerBody, Citation as CitationBody } from './api-types
 export type Offer = 'clause' | 'calculate';
 
 export const OFFER_TEXT: Record<Offer, string> = {
-  clause: '回复 1 查看政策原文',
+  clause: '回复 1 看依据',
   calculate: '回复 2 计算补贴',
 };
 
@@ -178,7 +178,7 @@ function appendLine(bubbles: string[], line: string, maxChars: number): string[]
 
 /**
  * An answer as bubbles: the service's conclusion (its first line) first, then the details, clause quotes
- * held back behind "回复 1 查看政策原文", a look-up that names amounts followed by "回复 2 计算补贴",
+ * held back behind "回复 1 看依据" (details and clauses), a look-up that names amounts followed by "回复 2 计算补贴",
  * and a clarifying answer asking only its first follow-up question. Empty text gives no bubbles: the
  * caller decides what to say instead.
  */
@@ -203,7 +203,17 @@ export function formatAnswer(answer: AnswerBody, options: { maxChars: number }):
   return { bubbles, offers };
 }
 
-/** The clauses behind the last answer, in full, for "回复 1". */
+/**
+ * What stands behind the last answer, for "回复 1": its details (formula, conditions, assumptions, the facts
+ * used and where they came from) and then the cited clauses in full.
+ */
+export function formatBasis(answer: Pick<AnswerBody, 'details' | 'citations'>, options: { maxChars: number }): string[] {
+  const details = answer.details.replace(/\r\n?/g, '\n').trim();
+  const clauses = formatClauses(answer.citations, options);
+  return [...(details ? splitBubbles(details, options.maxChars) : []), ...clauses];
+}
+
+/** The clauses behind the last answer, in full. */
 export function formatClauses(citations: CitationBody[], options: { maxChars: number }): string[] {
   const seen = new Set<string>();
   const parts: string[] = [];

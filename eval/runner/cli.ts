@@ -29,13 +29,12 @@ async function inProcessTarget(asOf: string): Promise<Target> {
     ...(config.knowledgeDistDir ? { distDir: path.resolve(config.knowledgeDistDir) } : {}),
     ...(config.embeddings ? { embedder: createOpenAiEmbedder(config.embeddings) } : {}),
   });
-  const ruleSets = knowledge.ruleSets;
-  const ruleSet = ruleSets.find((rs) => rs.docId === knowledge.primaryDocId) ?? ruleSets[0]!;
-  const composer = config.llm ? createModelComposer({ ...config.llm, ruleSet }) : undefined;
+  const composer = config.llm
+    ? createModelComposer({ ...config.llm, ruleSets: knowledge.ruleSets, assistantName: knowledge.assistantName })
+    : undefined;
   if (composer) process.stderr.write(`措辞：模型 ${composer.model}（${config.llm!.baseURL}），金额仍由计算器给出并经护栏检查\n`);
   return createInProcessTarget({
     knowledge,
-    ruleSets,
     ...(composer ? { composer, modelTimeoutMs: config.llm!.timeoutMs } : {}),
     hotline: config.hotline,
     today: asOf,

@@ -25,7 +25,7 @@ export function calculation(amountYuan: number, clauseId = 'item-1'): Calculatio
 }
 
 export function answer(partial: Partial<AnswerBody> & Pick<AnswerBody, 'kind' | 'answer'>): AnswerBody {
-  return { citations: [], calculations: [], asOf: '2026-06-01', ...partial };
+  return { details: '', citations: [], calculations: [], asOf: '2026-06-01', ...partial };
 }
 
 export function goldenCase(partial: Partial<GoldenCase> & Pick<GoldenCase, 'id' | 'expect'>): GoldenCase {

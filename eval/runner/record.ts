@@ -1,5 +1,6 @@
 import { amountsStated } from '../../server/answering/guard.js';
-import { normaliseQuestion } from '../../server/answering/question.js';
+import { language } from '../../server/answering/language/language.js';
+import { statedAmounts } from '../../server/answering/understand/understand.js';
 import type { AnswerBody } from '../../server/schemas.js';
 import type { GoldenCase, GoldenExpect } from '../golden/schema.js';
 import { scoreCase, type CaseScore } from './score.js';
@@ -52,7 +53,7 @@ export interface TurnsResult {
 
 /** Amounts the user stated over the whole conversation (injected segments excluded). */
 export function userStatedAmounts(turns: string[]): number[] {
-  return [...new Set(turns.flatMap((t) => normaliseQuestion(t).statedAmountsYuan))];
+  return [...new Set(turns.flatMap((t) => statedAmounts(t, language())))];
 }
 
 /**

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openKnowledgeBase, type KnowledgeBase, type OpenKnowledgeOptions } from '../../knowledge/knowledge-base.js';
 import { createAdvisor, type ModelComposer } from '../../server/answering/advisor.js';
-import type { RuleSet } from '../../knowledge/rules/rules-schema.js';
 import { DEFAULT_HOTLINE } from '../../server/config.js';
 import { Answer, type AnswerBody } from '../../server/schemas.js';
 import { createMemorySessionStore } from '../../server/sessions/session-store.js';
@@ -42,7 +41,6 @@ export interface InProcessOptions {
   /** An open knowledge base; otherwise one is opened with `knowledgeOptions` (default: KNOWLEDGE_BASE, then the Zhengzhou base). */
   knowledge?: KnowledgeBase;
   knowledgeOptions?: OpenKnowledgeOptions;
-  ruleSets?: RuleSet[];
   /** A model to phrase answers; absent = the embedded default (templates). */
   composer?: ModelComposer;
   modelTimeoutMs?: number;
@@ -58,7 +56,6 @@ export async function createInProcessTarget(options: InProcessOptions = {}): Pro
   const today = options.today ?? DEFAULT_AS_OF;
   const advisor = createAdvisor({
     knowledge,
-    ruleSets: options.ruleSets ?? knowledge.ruleSets,
     sessions,
     hotline: options.hotline ?? DEFAULT_HOTLINE,
     ...(options.composer ? { composer: options.composer } : {}),

@@ -46,7 +46,7 @@ function loadGeneralIdf(): Map<string, number> {
 
 export interface LocalEmbedderOptions {
   tokenizer: Tokenizer;
-  lexicon: Lexicon;
+  lexicon: Pick<Lexicon, 'words' | 'synonyms'>;
   dimensions?: number;
   /**
    * How informative a word is. The knowledge base passes the IDF of its own clauses; without it the

@@ -53,6 +53,8 @@ const NUMBER = '(\\d+|[一二三四五六七八九十百零两]+)';
 const ARTICLE_REF = new RegExp(`第${NUMBER}(?:条|项|款)`, 'g');
 const ITEM_LABEL_REF = /([一二三四五六七八九十]+)[（(]([一二三四五六七八九十]+)[）)]\s*(\d+)?/g;
 const BARE_ITEM_REF = /(?:^|[^\d.])(\d{1,2})(?:条|项|号)/g;
+/** 第一部分、第三部分: a section of a plan by its order. */
+const PART_REF = new RegExp(`第${NUMBER}(?:部分|章|大项)`, 'g');
 
 function toInt(text: string): number {
   return /^\d+$/.test(text) ? Number(text) : Number(Nzh.cn.decodeS(text.replace(/两/g, '二')));
@@ -109,6 +111,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
     }
     if (found.length === 0 && isPlan) {
       for (const m of q.matchAll(BARE_ITEM_REF)) push(docClauses.get(`item-${m[1]}`));
+      for (const m of q.matchAll(PART_REF)) push(docClauses.get(`sec-${toInt(m[1]!)}`));
     }
     return found;
   };

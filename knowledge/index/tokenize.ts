@@ -36,7 +36,7 @@ function bigrams(text: string): string[] {
 }
 
 /** A jieba segmenter taught the domain words, with synonym expansion for queries. */
-export function createTokenizer(lexicon: Lexicon): Tokenizer {
+export function createTokenizer(lexicon: Pick<Lexicon, 'words' | 'synonyms'>): Tokenizer {
   const jieba = Jieba.withDict(dict);
   const userDict = lexicon.words.map((w) => `${w} 100000 n`).join('\n');
   if (userDict) jieba.loadDict(Buffer.from(userDict, 'utf8'));

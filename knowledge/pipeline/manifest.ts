@@ -17,7 +17,7 @@ export const manifestEntrySchema = z
     issuer: z.string().min(1),
     issueDate: isoDate,
     validity: windowSchema,
-    jurisdiction: z.enum(['郑州市', '河南省', '全国']),
+    jurisdiction: z.string().min(1),
     format: z.enum(['plan-web-page', 'law-markdown']),
     file: z.string().min(1),
     errata: z.string().min(1).optional(),
@@ -27,7 +27,14 @@ export const manifestEntrySchema = z
   .strict();
 
 export const manifestSchema = z
-  .object({ documents: z.array(manifestEntrySchema).min(1) })
+  .object({
+    /** How the advisor names itself to callers of this base (郑州市专精特新政策咨询助手). */
+    assistant: z
+      .object({ name: z.string().min(1) })
+      .strict()
+      .optional(),
+    documents: z.array(manifestEntrySchema).min(1),
+  })
   .strict()
   .refine((m) => new Set(m.documents.map((d) => d.id)).size === m.documents.length, {
     message: 'document ids must be unique',

@@ -63,7 +63,7 @@ function finish(draft: Draft, docId: string, order: number): Clause {
     heading: draft.heading,
     text,
     responsibleUnits: draft.paragraphs.flatMap(parseResponsibleUnits),
-    amountsYuan: findMoneyMentions(text).map((m) => m.yuan),
+    amountsYuan: findMoneyMentions(text).flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan])),
     order,
   };
 }

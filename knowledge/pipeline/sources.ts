@@ -16,6 +16,8 @@ export interface LoadedSources {
   primaryDocId: string;
   /** sha256 over every input file, so a stale build can be detected. */
   inputsHash: string;
+  /** How the advisor names itself for this base. */
+  assistantName: string;
 }
 
 /** Cleans and parses one document described by a manifest entry. */
@@ -76,5 +78,12 @@ export function loadSources(base: BaseFolder, extraHashInputs: string[] = []): L
     aliases.set(entry.id, [entry.title, ...(entry.shortTitle ? [entry.shortTitle] : []), ...entry.aliases]);
   }
   const primary = manifest.documents.find((d) => d.primary) ?? manifest.documents[0]!;
-  return { documents, reports, aliases, primaryDocId: primary.id, inputsHash: hashInputs(base, manifest.documents, extraHashInputs) };
+  return {
+    documents,
+    reports,
+    aliases,
+    primaryDocId: primary.id,
+    inputsHash: hashInputs(base, manifest.documents, extraHashInputs),
+    assistantName: manifest.assistant?.name ?? '政策咨询助手',
+  };
 }

@@ -81,7 +81,10 @@ function appears(constant: Constant, clause: { text: string; amountsYuan: number
   const text = normaliseInput(clause.text);
   switch (constant.unit) {
     case 'money':
-      return clause.amountsYuan.includes(constant.value) || findMoneyMentions(text).some((m) => m.yuan === constant.value);
+      return (
+        clause.amountsYuan.includes(constant.value) ||
+        findMoneyMentions(text).some((m) => m.yuan === constant.value || m.upToYuan === constant.value)
+      );
     case 'percent':
       return new RegExp(`(?<![\\d.])${constant.value}\\s*%`).test(text) || text.includes(`百分之${nzhcn.encodeS(constant.value)}`);
     case 'number':

@@ -46,6 +46,11 @@ rules:
       fact: investmentYuan
       percent: 10
       capYuan: 2000000
+topics:
+  - id: subsidy
+    title: 投资补助
+    rules: [subsidy]
+    says: [投资|设备]
 `;
 
 const root = mkdtempSync(path.join(tmpdir(), 'rules-test-'));
@@ -167,9 +172,46 @@ describe('loadRuleSets', () => {
   });
 
   it('duplicate rule ids are refused', () => {
-    const rule = VALID.slice(VALID.indexOf('  - id: subsidy'));
-    const error = loadError({ 'fixture-policy.yaml': VALID + rule });
+    const rule = VALID.slice(VALID.indexOf('  - id: subsidy'), VALID.indexOf('topics:'));
+    const error = loadError({ 'fixture-policy.yaml': VALID.replace('topics:', `${rule}topics:`) });
     expect(error).toMatchObject({ code: 'RULES_DUPLICATE_ID', path: 'rules[1].id' });
+  });
+
+  it('a topic naming an unknown rule, and a rule in no topic, are refused: every award must be reachable', () => {
+    expect(loadError({ 'fixture-policy.yaml': VALID.replace('rules: [subsidy]', 'rules: [subsidy, other]') })).toMatchObject({
+      code: 'RULES_UNKNOWN_RULE',
+      path: 'topics[0].rules[1]',
+    });
+    const extra = VALID.slice(VALID.indexOf('  - id: subsidy'), VALID.indexOf('topics:')).replace('id: subsidy', 'id: orphan');
+    expect(loadError({ 'fixture-policy.yaml': VALID.replace('topics:', `${extra}topics:`) })).toMatchObject({
+      code: 'RULES_UNKNOWN_RULE',
+      problem: expect.stringContaining('"orphan" is in no topic'),
+    });
+  });
+
+  it('checks how facts are said: frames well formed, yes/no only for booleans, defaults of the fact’s type', () => {
+    expect(() => parseRuleSet(VALID.replace('says: [投资|设备]', "says: ['投资 + ']"), 'x.yaml')).toThrow(/empty alternative/);
+    const saysOnMoney = VALID.replace('    question: 投资额是多少？', '    question: 投资额是多少？\n    says: { yes: [投资] }');
+    expect(() => parseRuleSet(saysOnMoney, 'x.yaml')).toThrow(/yes:\/no: frames are for boolean facts/);
+    const badDefault = VALID.replace(
+      '    question: 投资额是多少？',
+      '    question: 投资额是多少？\n    default: { value: true, assumption: 按有投资计, short: 有投资 }',
+    );
+    expect(() => parseRuleSet(badDefault, 'x.yaml')).toThrow(/investmentYuan/);
+    const aboutOnMoney = VALID.replace(
+      '    question: 投资额是多少？',
+      '    question: 投资额是多少？\n    about: { fact: level, value: national }',
+    );
+    expect(() => parseRuleSet(aboutOnMoney, 'x.yaml')).toThrow(/about applies to year facts/);
+    const goodSays = VALID.replace(
+      '    question: 投资额是多少？',
+      "    question: 投资额是多少？\n    says: ['设备|软件 + 投资']\n    excludes: [原材料]\n    taxBasis: excluding-tax",
+    );
+    expect(parseRuleSet(goodSays, 'x.yaml').facts[1]).toMatchObject({
+      says: ['设备|软件 + 投资'],
+      excludes: ['原材料'],
+      taxBasis: 'excluding-tax',
+    });
   });
 
   it('an impossible date and a reversed window are refused', () => {

@@ -10,6 +10,7 @@ export type RulesErrorCode =
   | 'RULES_SCHEMA'
   | 'RULES_UNKNOWN_FACT'
   | 'RULES_UNKNOWN_OPTION'
+  | 'RULES_UNKNOWN_RULE'
   | 'RULES_TYPE_MISMATCH'
   | 'RULES_DUPLICATE_ID'
   | 'RULES_FILE_NAME';
@@ -139,6 +140,37 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
     });
   });
 
+  ruleSet.facts.forEach((fact, i) => {
+    const keys: PathKey[] = ['facts', i];
+    const objectForm = fact.says !== undefined && !Array.isArray(fact.says);
+    if (fact.type === 'boolean' && fact.says !== undefined && !objectForm) {
+      issues.push({ keys: [...keys, 'says'], code: 'RULES_SCHEMA', problem: `boolean fact "${fact.id}" says with yes: and no: frames` });
+    }
+    if (fact.type !== 'boolean' && objectForm) {
+      issues.push({
+        keys: [...keys, 'says'],
+        code: 'RULES_SCHEMA',
+        problem: `yes:/no: frames are for boolean facts, "${fact.id}" is ${fact.type}`,
+      });
+    }
+    if (fact.type === 'enum' && fact.says !== undefined) {
+      issues.push({
+        keys: [...keys, 'says'],
+        code: 'RULES_SCHEMA',
+        problem: `enum fact "${fact.id}" states its options with options[].says`,
+      });
+    }
+    for (const field of ['excludes', 'taxBasis'] as const) {
+      if (fact[field] !== undefined && fact.type !== 'money' && !(field === 'excludes' && fact.type === 'integer')) {
+        issues.push({
+          keys: [...keys, field],
+          code: 'RULES_SCHEMA',
+          problem: `${field} applies to money facts, "${fact.id}" is ${fact.type}`,
+        });
+      }
+    }
+  });
+
   const isOption = (decl: FactDeclaration, v: unknown) => decl.options?.some((o) => o.value === v) ?? false;
   const checkValue = (decl: FactDeclaration, v: unknown, keys: PathKey[]) => {
     if (decl.type === 'enum') {
@@ -168,6 +200,20 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
     }
     return decl;
   };
+
+  ruleSet.facts.forEach((fact, i) => {
+    if (fact.default) checkValue(fact, fact.default.value, ['facts', i, 'default', 'value']);
+    if (fact.about) {
+      const target = known(fact.about.fact, ['facts', i, 'about', 'fact']);
+      if (target) checkValue(target, fact.about.value, ['facts', i, 'about', 'value']);
+      if (fact.type !== 'year')
+        issues.push({
+          keys: ['facts', i, 'about'],
+          code: 'RULES_SCHEMA',
+          problem: `about applies to year facts, "${fact.id}" is ${fact.type}`,
+        });
+    }
+  });
 
   const ruleIds = new Set<string>();
   ruleSet.rules.forEach((rule, i) => {
@@ -227,6 +273,26 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
       if (decl && decl.type !== 'year') {
         issues.push({ keys, code: 'RULES_TYPE_MISMATCH', problem: `yearFact must be a year fact, "${decl.id}" is ${decl.type}` });
       }
+    }
+  });
+  const inTopic = new Set<string>();
+  const topicIds = new Set<string>();
+  ruleSet.topics.forEach((topic, i) => {
+    if (topicIds.has(topic.id))
+      issues.push({ keys: ['topics', i, 'id'], code: 'RULES_DUPLICATE_ID', problem: `topic "${topic.id}" is defined twice` });
+    topicIds.add(topic.id);
+    topic.rules.forEach((id, j) => {
+      inTopic.add(id);
+      if (!ruleIds.has(id)) issues.push({ keys: ['topics', i, 'rules', j], code: 'RULES_UNKNOWN_RULE', problem: `unknown rule "${id}"` });
+    });
+  });
+  ruleSet.rules.forEach((rule, i) => {
+    if (!inTopic.has(rule.id)) {
+      issues.push({
+        keys: ['rules', i, 'id'],
+        code: 'RULES_UNKNOWN_RULE',
+        problem: `rule "${rule.id}" is in no topic: no question could reach it`,
+      });
     }
   });
   return issues;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { frameProblem } from './frames.js';
 
 /**
  * The rule language: one YAML file per policy under knowledge/rules/, validated with these schemas.
@@ -31,11 +32,27 @@ export type Citation = z.infer<typeof CitationSchema>;
 export const FactTypeSchema = z.enum(['enum', 'boolean', 'money', 'year', 'integer']);
 export type FactType = z.infer<typeof FactTypeSchema>;
 
+/**
+ * A way people say something, as groups of alternatives that must all occur in one clause
+ * (`省里|省财政 + 补贴|补助`): see frames.ts.
+ */
+export const FrameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .superRefine((s, ctx) => {
+    const problem = frameProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const frames = z.array(FrameSchema).min(1);
+
 export const FactOptionSchema = z.strictObject({
   value: identifier,
   label: chinese,
-  /** Other words a user may use for this option (国家级, 小巨人). */
+  /** Short replies that mean this option when the advisor has just asked for the fact (国家级, 小巨人). */
   aliases: z.array(chinese).optional(),
+  /** How a message states this option by itself, anywhere in a clause (小巨人, 国家级 + 专精特新). */
+  says: frames.optional(),
 });
 export type FactOption = z.infer<typeof FactOptionSchema>;
 
@@ -50,6 +67,41 @@ export const FactDeclarationSchema = z.strictObject({
   help: chinese.optional(),
   /** Allowed values; required for `enum`, not allowed otherwise. */
   options: z.array(FactOptionSchema).min(1).optional(),
+  /**
+   * How people state the fact in a message. `boolean`: frames that state it holds (`yes`) or not (`no`);
+   * a negated `yes` frame states `no`. `money`, `integer`, `year`: frames that mark a figure or a year in
+   * the same clause as this fact (设备|软件|投资; 新认定|评上 + 小巨人). Enum facts use their options' `says`.
+   */
+  says: z.union([frames, z.strictObject({ yes: frames.optional(), no: frames.optional() })]).optional(),
+  /** money, integer: a figure whose clause says one of these is not this fact (原材料, 厂房装修). */
+  excludes: frames.optional(),
+  /**
+   * money: the tax basis the clause names. A figure stated on the other basis (含税/价税合计 against 税后)
+   * is never used as this fact: the advisor says so and asks for the right one.
+   */
+  taxBasis: z.enum(['excluding-tax', 'including-tax']).optional(),
+  /**
+   * The usual case, assumed when the user has not said otherwise; `assumption` is printed with every answer
+   * that relies on it and invites a correction.
+   */
+  default: z
+    .strictObject({
+      value: z.union([z.string(), z.boolean(), z.int()]),
+      assumption: chinese,
+      /** The assumption in a few words, for the first lines of an answer (资质在有效期内). */
+      short: chinese,
+    })
+    .optional(),
+  /** enum: the options are listed lowest to highest, and a company that names several holds the highest. */
+  ranked: z.boolean().optional(),
+  /**
+   * year: the status this is the year of (level = national). With `events`, a clause that says an event
+   * happened (新认定了), a year, and that status — by its own words or its short names (国家级) — states this
+   * fact: "2026年新认定了省级和国家级".
+   */
+  about: z.strictObject({ fact: identifier, value: identifier }).optional(),
+  /** year: words of the event whose year this is (新认定|评上|入选). */
+  events: frames.optional(),
 });
 export type FactDeclaration = z.infer<typeof FactDeclarationSchema>;
 
@@ -130,6 +182,8 @@ export type Exclusivity = z.infer<typeof ExclusivitySchema>;
 export const RuleSchema = z.strictObject({
   id: slug,
   title: chinese,
+  /** One line a caller hears in an overview: who qualifies, in the policy's words (defaults to the first eligibility condition). */
+  summary: chinese.optional(),
   citation: CitationSchema,
   /** The words of the clause this rule implements, verbatim (normalised), checked against the cited clause. */
   quote: chinese,
@@ -142,6 +196,21 @@ export const RuleSchema = z.strictObject({
   validity: ValidityWindowSchema.optional(),
 });
 export type Rule = z.infer<typeof RuleSchema>;
+
+export const TopicSchema = z.strictObject({
+  id: slug,
+  /** How the answer names the topic (设备、软件投资补助). */
+  title: chinese,
+  rules: z.array(slug).min(1),
+  /** Words people use for it, as frames; any one in a question points to the topic. */
+  says: frames,
+  /**
+   * Words that may mean this topic or another (认定了 may be a status or a cluster). When a question has
+   * only hints, and they fit several topics, the advisor asks which one is meant.
+   */
+  hints: frames.optional(),
+});
+export type Topic = z.infer<typeof TopicSchema>;
 
 export const RuleSetSchema = z.strictObject({
   version: z.literal(1),
@@ -157,5 +226,10 @@ export const RuleSetSchema = z.strictObject({
   /** In the order a conversation should ask for them. */
   facts: z.array(FactDeclarationSchema).min(1),
   rules: z.array(RuleSchema).min(1),
+  /**
+   * What people ask about, and the rules that answer it. Every rule belongs to at least one topic, so every
+   * award is reachable from a question.
+   */
+  topics: z.array(TopicSchema).min(1),
 });
 export type RuleSet = z.infer<typeof RuleSetSchema>;

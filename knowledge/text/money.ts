@@ -14,7 +14,12 @@ export interface MoneyMention {
   text: string;
   /** Index of the mention in the original text (UTF-16 units). */
   index: number;
+  /** The amount; for a range (100-200万) its lower end. */
   yuan: number;
+  /** Not an exact figure: a range or a rough amount (八十来万, 一百多万, 100-200万). */
+  approximate?: true;
+  /** The upper end of a range. */
+  upToYuan?: number;
 }
 
 /**
@@ -215,50 +220,112 @@ function stripGroupingCommas(text: string): string | null {
 /**
  * Parses one money expression to integer yuan, or null when it is not one (or not exactly readable).
  * A bare number is taken as yuan: the question that asked for it names the unit.
- * Examples: `500万`, `5,000,000元`, `伍佰万元`, `1.5亿`, `300w`, `1亿2000万`, `￥1,200`, `一万二`.
+ * Examples: `500万`, `5,000,000元`, `2,500,000 元`, `6 800 000元`, `伍佰万元`, `1.5亿`, `300w`, `350个w`,
+ * `1.2kw` (千万), `50k`, `RMB 4.52m`, `30 million yuan`, `1亿2000万`, `￥1,200`, `一万二`.
  */
 export function parseMoney(input: string): number | null {
-  let s = mapChars(input).replace(/\s+/g, '');
-  s = s.replace(/^(?:[¥￥]|人民币|RMB|CNY)/i, '');
-  s = s.replace(/(?:元整|元|块钱|块|圆整|圆)$/, '');
-  s = s.replace(/^(\d+(?:\.\d+)?)[wW]$/, '$1万').replace(/^(\d+(?:\.\d+)?)[kK]$/, '$1千');
+  let s = mapChars(input).trim().toLowerCase();
+  s = s.replace(/^(?:[¥￥]|人民币|rmb|cny)\s*/, '');
+  s = s.replace(/\s*(?:元整|元|块钱|块|圆整|圆|yuan|rmb|cny)$/, '');
+  // Digits grouped by spaces (6 800 000), then any other spacing.
+  s = s.replace(/\d{1,3}(?: \d{3})+(?!\d)/g, (m) => m.replace(/ /g, ''));
+  s = s.replace(/\s+/g, '');
+  const latin = /^(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)个?(kw|w|k|m|million|bn|billion)$/.exec(s);
+  if (latin) {
+    const factor = LATIN_UNITS[latin[2]!]!;
+    const base = stripGroupingCommas(latin[1]!);
+    if (base === null) return null;
+    const value = parseCoefficient(base);
+    return value === null ? null : toYuan(mul(value, factor));
+  }
   const noCommas = stripGroupingCommas(s);
   if (noCommas === null || noCommas === '') return null;
   const value = parseComposite(noCommas, true);
   return value === null ? null : toYuan(value);
 }
 
-const ARABIC = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?`;
+/** Chat and English units: 300w = 300万, 1.2kw = 1.2千万, 50k = 5万, 4.52m / million = 百万, bn = 十亿. */
+const LATIN_UNITS: Record<string, bigint> = {
+  w: 10_000n,
+  kw: 10_000_000n,
+  k: 1_000n,
+  m: 1_000_000n,
+  million: 1_000_000n,
+  bn: 1_000_000_000n,
+  billion: 1_000_000_000n,
+};
+
+const ARABIC = String.raw`(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?=\s?(?:元|万|亿|块|yuan|rmb))|\d+)(?:\.\d+)?`;
 const CHINESE = '[零一二三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?';
 const COEFFICIENT = `(?:${ARABIC}[千百]?|${CHINESE})`;
+const NUMBER = `${COEFFICIENT}(?:[万亿]+${COEFFICIENT}?)*`;
 const MENTION = new RegExp(
-  `((?:[¥￥]|人民币|RMB)\\s?)?(${COEFFICIENT}(?:[万亿]+${COEFFICIENT}?)*)([wWkK](?![A-Za-z]))?(元|块钱|块|圆)?`,
-  'g',
+  [
+    '(?<prefix>(?:[¥￥]|人民币|rmb|cny)\\s?)?',
+    `(?<lo>${NUMBER})`,
+    // 100-200万, 100到200万: a range, read as its lower end and flagged.
+    `(?:\\s?(?<dash>[-~～—–至到])\\s?(?<hi>${NUMBER}))?`,
+    // 八十来万, 一百多万, 两百余万: approximate.
+    '(?<approx>来|多|余)?',
+    '(?:\\s?(?<latin>个?(?:kw|w|k|m|million|bn|billion))(?![a-z]))?',
+    '(?:\\s?(?<big>[万亿]+))?',
+    '(?:\\s?(?<currency>元整?|块钱|块|圆|yuan|rmb|cny)(?![a-z]))?',
+  ].join(''),
+  'gi',
 );
 /**
  * Words that, right after 万/亿 without 元, show the number counts something else (2万人, 1万家企业)
  * or is approximate (100万多).
  */
 const NON_MONEY_AFTER = /^[人名家户个次项条台套件亩吨辆只头张份本册字岁年月日天周倍平公米股笔所座间位篇场届期批余多千瓦%]/;
+/** A range or an approximate word makes a figure approximate: 一两百万、十几万、几百万. */
+const APPROXIMATE_NUMBER = /^(?:一两|两三|三四|四五|五六|六七|七八|八九|几|十几|几十|几百|几千)/;
 
 /**
  * Every money amount in free text, in order. A mention needs a unit or currency marker (元、块、万、亿、
- * w、k、¥); years, counts, percentages, dates and phone numbers are not money.
+ * w、k、¥、RMB…); years, counts, percentages, dates and phone numbers are not money. A range (100-200万) or a
+ * rough figure (八十来万) is reported with its lower end and `approximate`.
  */
 export function findMoneyMentions(text: string): MoneyMention[] {
   const mapped = mapChars(text);
   const mentions: MoneyMention[] = [];
   for (const match of mapped.matchAll(MENTION)) {
-    const [whole, prefix, body = '', latinUnit, currency] = match;
+    const groups = match.groups ?? {};
+    const whole = match[0].replace(/\s+$/, '');
     const start = match.index;
     const end = start + whole.length;
-    const hasBigUnit = /[万亿]/.test(body) || latinUnit !== undefined;
+    const latin = groups.latin?.toLowerCase().replace(/^个/, '');
+    const big = groups.big ?? '';
+    const hasBigUnit = /[万亿]/.test(groups.lo ?? '') || /[万亿]/.test(groups.hi ?? '') || /[万亿]/.test(big) || latin !== undefined;
+    const prefix = groups.prefix !== undefined;
+    const currency = groups.currency !== undefined;
     if (!prefix && !currency && !hasBigUnit) continue;
+    // 2.5m (metres?) counts as money only with a currency word.
+    if (latin === 'm' && !prefix && !currency) continue;
     if (start > 0 && /[A-Za-z_]/.test(mapped[start - 1]!)) continue;
     if (!currency && !prefix && NON_MONEY_AFTER.test(mapped.slice(end))) continue;
-    const yuan = parseMoney(whole);
-    if (yuan === null) continue;
-    mentions.push({ text: text.slice(start, end), index: start, yuan });
+    const unit = latin !== undefined ? `${latin}` : big;
+    let loText = groups.lo ?? '';
+    let hiText = groups.hi;
+    // 一两百万, 三五千: two neighbouring digits before a unit are a range.
+    const pair = /^([一二三四五六七八九])([二三四五六七八九])([十百千万亿].*)$/.exec(loText);
+    if (pair && hiText === undefined && CN_DIGITS.indexOf(pair[2]!) > CN_DIGITS.indexOf(pair[1]!)) {
+      loText = `${pair[1]}${pair[3]}`;
+      hiText = `${pair[2]}${pair[3]}`;
+    }
+    // 100-200万: the unit written once, after the upper end, applies to both.
+    if (hiText !== undefined && !/[万亿]/.test(loText)) loText += /[万亿]+$/.exec(hiText)?.[0] ?? '';
+    const lo = parseMoney(`${loText}${unit}`);
+    if (lo === null) continue;
+    const mention: MoneyMention = { text: text.slice(start, end), index: start, yuan: lo };
+    if (hiText !== undefined) {
+      const hi = parseMoney(`${hiText}${unit}`);
+      if (hi === null || hi < lo) continue;
+      mention.upToYuan = hi;
+      mention.approximate = true;
+    }
+    if (groups.approx !== undefined || APPROXIMATE_NUMBER.test(groups.lo ?? '')) mention.approximate = true;
+    mentions.push(mention);
   }
   return mentions;
 }

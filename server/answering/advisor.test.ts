@@ -18,6 +18,7 @@ async function ask(question: string, options: { sessionId?: string; asOf?: strin
     citations: { docId: string; clauseId: string; quote: string }[];
     calculations: { ruleId: string; eligible: boolean; amountYuan: number }[];
     followUp?: string[];
+    details: string;
     totalYuan?: number;
   };
 }
@@ -191,7 +192,9 @@ describe('conversations', () => {
     const noted = await ask('我们是省级专精特新', { sessionId: 'noted' });
     expect(noted.kind).toBe('clarify');
     expect(noted.answer).toContain('已记下：专精特新资质等级：省级专精特新中小企业');
-    expect(noted.citations).toEqual([]);
+    // It cites only the awards whose amounts it lists, not a loosely matching clause.
+    const awards = new Set(['item-1', 'item-3', 'item-19', 'item-20']);
+    expect(noted.citations.every((c) => awards.has(c.clauseId))).toBe(true);
   });
 
   it('an earlier turn about the policy does not make an unrelated question answerable', async () => {
@@ -213,7 +216,8 @@ describe('conversations', () => {
 
   it('takes a bare yes or no after a calculation as the answer to the assumption it invited correcting', async () => {
     const first = await ask('我们是省级专精特新，买了500万设备，能补多少', { sessionId: 'assumption' });
-    expect(first.answer).toContain('如已获得，请告诉我');
+    expect(first.answer).toContain('如不符请告诉我');
+    expect(first.details).toContain('如已获得，请告诉我');
     const yes = await ask('是的，拿过', { sessionId: 'assumption' });
     expect(yes.kind).toBe('calculation');
     expect(yes.calculations[0]).toMatchObject({ eligible: false, amountYuan: 0 });

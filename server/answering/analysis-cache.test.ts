@@ -4,14 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGoldenSet } from '../../eval/golden/schema.js';
 import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
-import { loadRuleSets } from '../../knowledge/rules/load-rules.js';
 import { createMemorySessionStore } from '../sessions/session-store.js';
 import { createAdvisor, type AdvisorAnswer } from './advisor.js';
 import { createMemo } from './analysis-cache.js';
-import { baseFolder, DEFAULT_BASE_DIR } from '../../knowledge/base-folder.js';
 import { fixedDayClock } from '../clock.js';
-
-const TEST_RULES_DIR = baseFolder(DEFAULT_BASE_DIR).rulesDir;
 
 describe('memo', () => {
   it('computes a key once, counts hits and misses, and keeps at most max keys', () => {
@@ -55,11 +51,9 @@ describe('memo', () => {
 describe('the advisor with its analysis memo', () => {
   it('gives every golden conversation the same answers as without it, also when every analysis is a hit', async () => {
     const knowledge = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'advisor-kb-')) });
-    const ruleSets = loadRuleSets(TEST_RULES_DIR);
     const make = (analysisCacheSize: number) =>
       createAdvisor({
         knowledge,
-        ruleSets,
         sessions: createMemorySessionStore({ max: 10_000, ttlMs: 3_600_000 }),
         hotline: '400',
         clock: fixedDayClock('2026-06-01'),

@@ -24,7 +24,15 @@ const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]|百分之([一二三四五六七八九
 
 /** Every money amount an answer states, with and without units. */
 export function amountsStated(text: string): { yuan: number; text: string }[] {
-  const found = findMoneyMentions(text).map((m) => ({ yuan: m.yuan, text: m.text, index: m.index, end: m.index + m.text.length }));
+  const found = findMoneyMentions(text).flatMap((m) => {
+    const span = { text: m.text, index: m.index, end: m.index + m.text.length };
+    return m.upToYuan !== undefined
+      ? [
+          { yuan: m.yuan, ...span },
+          { yuan: m.upToYuan, ...span },
+        ]
+      : [{ yuan: m.yuan, ...span }];
+  });
   for (const m of text.matchAll(BARE_FIGURE)) {
     const index = m.index;
     if (found.some((f) => index >= f.index && index < f.end)) continue;
@@ -52,7 +60,36 @@ export function checkAnswerAmounts(answer: string, evidence: GuardEvidence): Gua
   for (const m of answer.matchAll(PERCENT)) {
     const value = m[1] ? Number(m[1]) : Number.NaN;
     if (m[1] && !percents.has(value)) violations.push({ kind: 'percent', value, text: m[0] });
-    if (m[2]) violations.push({ kind: 'percent', value: Number.NaN, text: m[0] });
+    // 百分之三十: allowed only as the very words of a cited clause.
+    if (m[2] && !evidence.citedClauseTexts.some((t) => t.includes(m[0])))
+      violations.push({ kind: 'percent', value: Number.NaN, text: m[0] });
   }
   return violations;
+}
+
+/** What an answer states, with the evidence it carries: its calculations and the clauses it cites. */
+export interface GuardedAnswer {
+  calculations: readonly { amountYuan: number; formula: string }[];
+  totalYuan?: number;
+  citations: readonly { quote: string }[];
+}
+
+/**
+ * The guard on a composed answer (template or model): every amount must be a calculator result (or a figure
+ * of its formula), stated in a cited clause, or said by the user; every percentage must be in a cited clause
+ * or a formula. Returns the violations; an answer with any is never sent.
+ */
+export function guardReply(text: string, answer: GuardedAnswer, userStatedYuan: readonly number[]): GuardViolation[] {
+  const formulaFigures = answer.calculations.flatMap((c) => amountsStated(c.formula).map((m) => m.yuan));
+  const formulaPercents = answer.calculations.flatMap((c) => [...c.formula.matchAll(/(\d+(?:\.\d+)?)\s*[%％]/g)].map((m) => Number(m[1])));
+  return checkAnswerAmounts(text, {
+    calculatorYuan: [
+      ...answer.calculations.map((c) => c.amountYuan),
+      ...formulaFigures,
+      ...(answer.totalYuan !== undefined ? [answer.totalYuan] : []),
+    ],
+    citedClauseTexts: answer.citations.map((c) => c.quote),
+    userStatedYuan: [...userStatedYuan],
+    allowedPercents: formulaPercents,
+  });
 }

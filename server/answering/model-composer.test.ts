@@ -76,7 +76,7 @@ describe('answers phrased by an OpenAI-compatible model', () => {
     stub.respondWith({ kind: 'text', content: '好消息：按最新口径，您最高可获80万元补助。' });
     const { body } = await ask();
     expect(body.answer).not.toContain('80万元');
-    expect(body.answer.split('\n')[0]).toBe('按您提供的情况，可申请“设备、软件投资补助”，最高50万元。');
+    expect(body.answer).toMatch(/^可申请设备、软件投资补助，最高50万元（500万元×10%/);
     const after = metric((await app.inject({ url: '/metrics' })).body, 'advisor_guard_violations_total');
     expect(after).toBe(before + 1);
   });

@@ -177,7 +177,7 @@ describe('“创客中国”郑州市分赛 (三（一）3) and 特色产业集�
     ['national', 1_000_000],
     ['provincial', 500_000],
   ])('cluster %s → %d', (level, amount) => {
-    expect(result({ clusterLevel: level }, CLUSTER)).toMatchObject({
+    expect(result({ clusterLevel: level, clusterApplicant: true }, CLUSTER)).toMatchObject({
       status: 'eligible',
       amountYuan: amount,
       citation: { clauseId: 'item-20' },
@@ -195,6 +195,7 @@ describe('validity of the plan', () => {
     provincialRecognitionYear: 2025,
     contestPrize: 'first',
     clusterLevel: 'national',
+    clusterApplicant: true,
   };
 
   it('evaluated on 2027-01-15 → expired, no amount', () => {
@@ -247,6 +248,7 @@ describe('missing facts → follow-up questions', () => {
       'provincialRecognitionYear',
       'contestPrize',
       'clusterLevel',
+      'clusterApplicant',
     ]);
     for (const q of report.followUpQuestions) expect(q.question).toMatch(/？/);
     expect(report.followUpQuestions[0]?.options?.map((o) => o.value)).toEqual(['none', 'innovative', 'provincial', 'national']);
@@ -303,6 +305,7 @@ describe('public contract', () => {
       ['provincialRecognitionYear', 'year'],
       ['contestPrize', 'enum'],
       ['clusterLevel', 'enum'],
+      ['clusterApplicant', 'boolean'],
     ]);
     const investment = inputs.find((f) => f.id === 'investmentYuan')!;
     expect(investment).toMatchObject({ label: expect.any(String), question: expect.any(String), unit: '元' });
@@ -337,6 +340,8 @@ rules:
       - { op: equals, fact: level, value: national, description: 国家级 }
       - { op: lte, fact: headcount, value: 300, description: 员工不超过300人 }
     amount: { kind: fixed, yuan: 10000 }
+topics:
+  - { id: small, title: 小额奖励, rules: [small-award], says: [小额] }
 `,
     'other-policy.yaml',
   );
@@ -358,6 +363,7 @@ rules:
       'nationalRecognitionYear',
       'provincialRecognitionYear',
       'clusterLevel',
+      'clusterApplicant',
       'headcount',
     ]);
     expect(match.expired).toBe(false);

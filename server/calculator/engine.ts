@@ -8,6 +8,7 @@ import {
   type FactValue,
   type InvalidFact,
 } from './facts.js';
+import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
 import type { Citation, Condition, FactDeclaration, FactType, Rule, RuleSet, RuleValidity } from '../../knowledge/rules/rules-schema.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ConditionResult {
   met: boolean | null;
   detail: string;
   role?: Condition['role'] | 'exclusivity';
+  /** Checked on the rule set's declared default, not on what the user said. */
+  assumed?: true;
 }
 
 export interface RuleResult {
@@ -79,6 +82,8 @@ export interface CalculationReport {
   invalidFacts: InvalidFact[];
   /** Report-level remarks in Chinese (application window, expiry). */
   notes: string[];
+  /** Facts filled with their declared default (`defaults: true`), each printed as an assumption. */
+  assumedFacts: string[];
 }
 
 export interface EvaluateOptions {
@@ -89,6 +94,11 @@ export interface EvaluateOptions {
    * Each evaluated rule's result is the same as in a full evaluation; the report covers only these.
    */
   ruleIds?: readonly string[];
+  /**
+   * Fill a fact the caller left out with the rule set's declared default (资质在有效期内), when an evaluated
+   * rule reads it. Every result that relies on one says so in its assumptions.
+   */
+  defaults?: boolean;
 }
 
 const OP_TEXT: Record<'gt' | 'gte' | 'lt' | 'lte', string> = {
@@ -472,7 +482,23 @@ export function evaluateRules(ruleSet: RuleSet, facts: FactInput, options: Evalu
     validity: ruleSet.validity,
   };
   const rules = options.ruleIds ? rulesWithTheirGroups(ruleSet, options.ruleIds) : ruleSet.rules;
+  const assumedFacts: string[] = [];
+  if (options.defaults) {
+    for (const decl of ruleSet.facts) {
+      if (!decl.default || values.has(decl.id) || !rules.some((r) => factsOfRule(r).has(decl.id))) continue;
+      values.set(decl.id, decl.default.value);
+      assumedFacts.push(decl.id);
+    }
+  }
   const results = rules.map((rule) => evaluateRule(rule, ctx));
+  for (const [i, rule] of rules.entries()) {
+    const result = results[i]!;
+    for (const id of assumedFacts) {
+      if (!factsOfRule(rule).has(id)) continue;
+      result.assumptions.unshift(ctx.decls.get(id)!.default!.assumption);
+      for (const c of result.conditions) if (c.factId === id) c.assumed = true;
+    }
+  }
   applyExclusivity(rules, results, values);
 
   const expired = options.asOf > ruleSet.validity.to;
@@ -500,6 +526,7 @@ export function evaluateRules(ruleSet: RuleSet, facts: FactInput, options: Evalu
     followUpQuestions: expired ? [] : followUps(ruleSet, results),
     invalidFacts: invalid,
     notes,
+    assumedFacts,
   };
   if (window) report.applicationWindow = { ...window };
   return report;

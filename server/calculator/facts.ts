@@ -1,5 +1,6 @@
 import { parseMoney } from '../../knowledge/text/money.js';
 import { normaliseInput } from '../../knowledge/text/normalise.js';
+import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
 import type { FactDeclaration, FactType, RuleSet } from '../../knowledge/rules/rules-schema.js';
 
 /** A fact value after coercion: enum option value, boolean, or integer (money in yuan, year, count). */
@@ -132,13 +133,6 @@ export interface FactDescription {
   usedBy: string[];
 }
 
-function factIdsOfRule(rule: RuleSet['rules'][number]): string[] {
-  const ids = rule.conditions.map((c) => c.fact);
-  if (rule.amount.kind !== 'fixed') ids.push(rule.amount.fact);
-  if (rule.exclusivity) ids.push(rule.exclusivity.yearFact);
-  return ids;
-}
-
 /**
  * The declared facts of every rule set, for `GET /v1/calculator/inputs`, in conversation order.
  * A fact declared by several rule sets (same id) is listed once, from the first declaration.
@@ -162,12 +156,10 @@ export function describeFacts(ruleSets: readonly RuleSet[]): FactDescription[] {
       byId.set(decl.id, description);
     }
     for (const rule of ruleSet.rules) {
-      for (const factId of new Set(factIdsOfRule(rule))) {
+      for (const factId of factsOfRule(rule)) {
         byId.get(factId)?.usedBy.push(`${ruleSet.id}/${rule.id}`);
       }
     }
   }
   return [...byId.values()];
 }
-
-export { factIdsOfRule };

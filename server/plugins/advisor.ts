@@ -29,14 +29,16 @@ export default fp<AdvisorPluginOptions>(
       sessions = await createRedisSessionStore({ url: config.sessions.redisUrl, ttlMs: config.sessions.ttlMs });
     }
     sessions ??= createMemorySessionStore({ max: config.sessions.max, ttlMs: config.sessions.ttlMs });
-    const ruleSet = app.ruleSets.find((rs) => rs.docId === app.knowledge.primaryDocId) ?? app.ruleSets[0]!;
     // The model client is loaded only when a model is configured; the embedded default never needs it.
     const composer = config.llm
-      ? (await import('../answering/model-composer.js')).createModelComposer({ ...config.llm, ruleSet })
+      ? (await import('../answering/model-composer.js')).createModelComposer({
+          ...config.llm,
+          ruleSets: app.knowledge.ruleSets,
+          assistantName: app.knowledge.assistantName,
+        })
       : undefined;
     const advisor = createAdvisor({
       knowledge: app.knowledge,
-      ruleSets: app.ruleSets,
       sessions,
       hotline: config.hotline,
       composer,

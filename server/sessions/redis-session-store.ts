@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Session, SessionStore } from './session-store.js';
+import { SessionSchema, type Session, type SessionStore } from './session-store.js';
 
 const PREFIX = 'advisor:session:';
 
@@ -14,7 +14,14 @@ export async function createRedisSessionStore(options: { url: string; ttlMs: num
     kind: 'redis',
     async get(id) {
       const value = await redis.get(PREFIX + id);
-      return value ? (JSON.parse(value) as Session) : undefined;
+      if (!value) return undefined;
+      // A session written by an older version (or damaged) starts afresh rather than misleading the answer.
+      try {
+        const parsed = SessionSchema.safeParse(JSON.parse(value));
+        return parsed.success ? (parsed.data as Session) : undefined;
+      } catch {
+        return undefined;
+      }
     },
     async set(id, session) {
       await redis.set(PREFIX + id, JSON.stringify(session), 'PX', options.ttlMs);

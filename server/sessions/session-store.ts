@@ -1,16 +1,31 @@
 import { LRUCache } from 'lru-cache';
-import type { AwardTopic, Facts } from '../answering/slots.js';
+import { z } from 'zod';
+
+/** A fact the conversation knows about the company, with the words that stated it. */
+export interface SessionFact {
+  value: string | number | boolean;
+  said: string;
+}
 
 /** What the advisor remembers of one conversation. */
 export interface Session {
-  facts: Facts;
+  facts: Record<string, SessionFact>;
   /** The fact the advisor asked for last; the next message may answer it. */
   pending?: string;
-  /** Award topics of the last calculation or clarification, for "能补多少" follow-ups. */
-  topics: AwardTopic[];
+  /** Topic ids of the last answer about awards, for "能补多少" follow-ups. */
+  topics: string[];
   turns: number;
   lastAnswerId?: string;
 }
+
+/** A stored session as read back (from Redis, possibly written by another version): checked, never trusted. */
+export const SessionSchema = z.object({
+  facts: z.record(z.string(), z.object({ value: z.union([z.string(), z.number(), z.boolean()]), said: z.string() })),
+  pending: z.string().optional(),
+  topics: z.array(z.string()),
+  turns: z.number().int().nonnegative(),
+  lastAnswerId: z.string().optional(),
+});
 
 /**
  * Where sessions live. The embedded default keeps them in memory (LRU with TTL); with REDIS_URL they live in
@@ -31,7 +46,9 @@ export function emptySession(): Session {
 
 /** Copies every field of a session (explicitly: a spread of a varying shape is slower on the hot path). */
 function copySession(session: Session): Session {
-  const copy: Session = { facts: { ...session.facts }, topics: session.topics.slice(), turns: session.turns };
+  const facts: Record<string, SessionFact> = {};
+  for (const [id, fact] of Object.entries(session.facts)) facts[id] = { value: fact.value, said: fact.said };
+  const copy: Session = { facts, topics: session.topics.slice(), turns: session.turns };
   if (session.pending !== undefined) copy.pending = session.pending;
   if (session.lastAnswerId !== undefined) copy.lastAnswerId = session.lastAnswerId;
   return copy;

@@ -38,7 +38,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { facts, asOf = app.clock.today(), policyId } = request.body;
       const ruleSets = policyId ? app.ruleSets.filter((rs) => rs.id === policyId) : app.ruleSets;
-      const report = matchPolicies(ruleSets, facts, { asOf });
+      // Facts left blank take the policy's declared usual case, which each result prints as an assumption.
+      const report = matchPolicies(ruleSets, facts, { asOf, defaults: true });
       const results = report.reports.flatMap((r) => r.results);
       const eligible = results.filter((r) => r.eligible);
       const summary = report.expired

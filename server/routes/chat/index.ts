@@ -67,9 +67,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         .find((m) => m.role === 'assistant');
       const lastPending = previous ? app.advisor.factAskedBy(textOf(previous.content)) : undefined;
       const answer = publicAnswer(await app.answerAndLog({ question, history, pending: lastPending, channel: 'chat-completions' }));
+      // A chat front end has no place for details: the short answer first, then the details under it.
+      const content = answer.details ? `${answer.answer}\n\n详情：\n${answer.details}` : answer.answer;
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
-      const completionTokens = answer.answer.length;
+      const completionTokens = content.length;
       const promptTokens = messages.reduce((n, m) => n + textOf(m.content).length, 0);
 
       if (!stream) {
@@ -78,7 +80,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           object: 'chat.completion' as const,
           created,
           model: MODEL_ID,
-          choices: [{ index: 0, message: { role: 'assistant' as const, content: answer.answer }, finish_reason: 'stop' as const }],
+          choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }],
           usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
           advisor: answer,
         };
@@ -92,7 +94,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const chunk = (delta: Record<string, unknown>, finish: string | null) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MODEL_ID, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       reply.raw.write(chunk({ role: 'assistant', content: '' }, null));
-      for (const piece of answer.answer.match(/[^。！？\n]*[。！？\n]|[^。！？\n]+$/g) ?? [answer.answer]) {
+      for (const piece of content.match(/[^。！？\n]*[。！？\n]|[^。！？\n]+$/g) ?? [content]) {
         reply.raw.write(chunk({ content: piece }, null));
       }
       reply.raw.write(chunk({}, 'stop'));

@@ -1,0 +1,123 @@
+import { normaliseInput } from '../../../knowledge/text/normalise.js';
+import type { Language } from '../language/language.js';
+import type { FrameMatch } from '../../../knowledge/rules/frames.js';
+import type { Segment, SegmentSource } from './noise.js';
+
+/**
+ * Second step of reading a message: clauses, each marked with how it speaks. A fact is read from a clause
+ * that states it; a clause that asks, supposes, reports hearsay or corrects changes what its words mean.
+ */
+export interface MessageClause {
+  /** Normalised: Simplified, half-width digits, lower-case Latin, English phrases in Chinese. */
+  text: string;
+  source: SegmentSource;
+  /** Position in the message, for "the later one wins". */
+  index: number;
+  /** Sentence number (clauses of one sentence share it). */
+  sentence: number;
+  question: boolean;
+  /** Poses a case (如果…, 要是…呢): its facts hold for this question only. */
+  hypothetical: boolean;
+  /** Reports what someone else says (听说…): its figures are claims, never facts. */
+  hearsay: boolean;
+  /** Corrects what was said before (说错了, 不对): its facts replace earlier ones. */
+  correction: boolean;
+  /** Speaks of the asker's own company (我们, 来电企业…). */
+  own: boolean;
+  /** Speaks of someone else's company (隔壁, 别家). */
+  otherParty: boolean;
+}
+
+/** Sentence ends; a clause also ends at a comma, a colon, or a pause (a space between Chinese words). */
+const SENTENCE_END = /[。！？!?；;\n]+|\.(?=\s|$)/;
+const CLAUSE_END =
+  /[，：]+|(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=\d\s?(?:元|万|万元))\s+(?=[\u4e00-\u9fff])/;
+
+const CLAUSE_END_ENGLISH = /[，：;；]+|(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)|\s+(?:and|but|then)\s+/;
+
+/** Splits at a separator, except inside quotation marks (“补贴金额：300万元” stays one piece). */
+function splitOutsideQuotes(text: string, separator: RegExp): string[] {
+  const pieces: string[] = [];
+  const global = new RegExp(separator.source, 'g');
+  let start = 0;
+  for (const m of text.matchAll(global)) {
+    const before = text.slice(0, m.index);
+    const open = (before.match(/[“「『]/g) ?? []).length - (before.match(/[”」』]/g) ?? []).length;
+    if (open > 0 || m[0].length === 0) continue;
+    pieces.push(text.slice(start, m.index));
+    start = m.index + m[0].length;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/** The canonical text every matcher reads: Traditional → Simplified, half-width, lower-case Latin, glossary applied. */
+export function normaliseForReading(text: string, glossaries: readonly (readonly [RegExp, string][])[]): string {
+  let out = normaliseInput(text).toLowerCase();
+  for (const glossary of glossaries) for (const [pattern, chinese] of glossary) out = out.replace(pattern, chinese);
+  return out.replace(/[^\S\n]+/g, ' ').trim();
+}
+
+/** Splits the segments of a message into marked clauses. */
+export function readClauses(
+  segments: readonly Segment[],
+  lang: Language,
+  glossaries: readonly (readonly [RegExp, string][])[],
+): MessageClause[] {
+  const clauses: MessageClause[] = [];
+  let sentence = 0;
+  for (const segment of segments) {
+    const text = normaliseForReading(segment.text, [lang.english, ...glossaries]);
+    // In English, spaces separate words, not clauses (the glossary turns "provincial SRDI" into "省级 专精特新").
+    const latin = (segment.text.match(/[A-Za-z]/g) ?? []).length;
+    const english = latin > segment.text.replace(/\s/g, '').length / 2;
+    const clauseEnd = english ? CLAUSE_END_ENGLISH : CLAUSE_END;
+    for (const sentenceText of text.split(SENTENCE_END)) {
+      if (sentenceText.trim() === '') continue;
+      sentence++;
+      let hearsay = false;
+      let hypothetical = false;
+      for (const piece of splitOutsideQuotes(sentenceText, clauseEnd)) {
+        const clauseText = piece.trim();
+        if (clauseText === '' || /^[\p{P}\p{S}\s]+$/u.test(clauseText)) continue;
+        const own = lang.ownCompany.test(clauseText);
+        // Hearsay and a supposition run on to the end of their sentence, unless the speaker turns to their own case.
+        if (lang.hearsay.test(clauseText)) hearsay = true;
+        else if (own && !lang.questionMarkers.test(clauseText)) hearsay = false;
+        if (lang.hypothetical.test(clauseText)) hypothetical = true;
+        clauses.push({
+          text: clauseText,
+          source: segment.source,
+          index: clauses.length,
+          sentence,
+          question: lang.questionMarkers.test(clauseText),
+          hypothetical,
+          hearsay,
+          correction: lang.correction.test(clauseText),
+          own,
+          otherParty: lang.otherParty.test(clauseText),
+        });
+      }
+    }
+  }
+  // A question mark at the end of a sentence marks each of its clauses as part of a question only when
+  // they have no statement of their own: nothing to do here, `question` is per clause.
+  return clauses;
+}
+
+/**
+ * Whether a phrase found in a clause is negated: a negator right before it (还不是省级专精特新), between its
+ * words (省里的补贴没拿过), or right after it (资质没过期). Negators that are part of the phrase itself (没有资质)
+ * do not count, and an A-not-A question (有没有拿过) asks rather than denies.
+ */
+export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end' | 'hits'>, lang: Language): boolean {
+  const before = clause.slice(Math.max(0, match.start - 6), match.start);
+  const after = clause.slice(match.end, match.end + 6);
+  if (lang.questionForms.test(before + clause.slice(match.start, match.end) + after)) return false;
+  if (lang.negators.find(before).some((h) => before.length - h.end <= 4)) return true;
+  const hits = [...match.hits].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < hits.length; i++) {
+    if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
+  }
+  return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)/.test(after);
+}

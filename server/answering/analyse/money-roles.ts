@@ -1,0 +1,152 @@
+import { findMoneyMentions, type MoneyMention } from '../../../knowledge/text/money.js';
+import type { Language } from '../language/language.js';
+import type { MessageClause } from './clauses.js';
+
+/**
+ * What a figure in a message is. Only the company's own amounts can become facts; a subsidy someone
+ * received, a figure the user attributes to the policy, a tax line or a threshold never can.
+ */
+export type MoneyRole =
+  /** An amount the company states about itself (spent, invested, earned). */
+  | 'stated'
+  /** An award or subsidy amount (补了200万, 奖励提高到300万, 能拿250万吗): a claim about the policy or money received. */
+  | 'benefit'
+  /** A limit being asked about (超过100万才能补吗). */
+  | 'threshold'
+  /** The tax line of an invoice. */
+  | 'tax'
+  /** Explicitly not the figure (不是三百万). */
+  | 'negated';
+
+export type TaxBasis = 'excluding-tax' | 'including-tax';
+
+export interface ReadMoney extends MoneyMention {
+  /** The clause it is in (index into the message's clauses). */
+  clause: number;
+  role: MoneyRole;
+  basis?: TaxBasis;
+  /** Said as a total (一共、合计). */
+  total: boolean;
+  /** Refers back to a figure already given (这500万、这笔). */
+  anaphoric: boolean;
+}
+
+// Tax wording as invoices and people write it; 不含税 must be tried before 含税.
+const EXCLUDING = /不含税|未税|税后|除税|不含增值税|去税|净价|ex-?vat|excluding vat|net of vat/;
+const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|including vat|incl\.? vat|gross/;
+// 不含税金额 is the amount without tax, not a tax line.
+const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
+// An award or subsidy figure: the money words right after it, or a verb of giving / a limit right before it.
+const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
+const BENEFIT_BEFORE =
+  /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|算出来|算下来|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+const THRESHOLD_BEFORE = /(?:超过|超|达到|满|高于|低于|不足|不到|门槛|起点)(?:是|为)?\s?$/;
+const THRESHOLD_AFTER = /^(?:的)?(?:以上|以下|以内|起|门槛|起点)/;
+const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
+const ANAPHORA_BEFORE = /(?:这|那|上述|以上)(?:笔|批|个)?\s?$/;
+
+/** Every figure in the message's clauses, with what it is. */
+export function readMoney(clauses: readonly MessageClause[], lang: Language): ReadMoney[] {
+  const out: ReadMoney[] = [];
+  for (const clause of clauses) {
+    const text = clause.text;
+    const mentions = findMoneyMentions(text);
+    mentions.forEach((m, i) => {
+      const before = text.slice(Math.max(0, m.index - 10), m.index);
+      const end = m.index + m.text.length;
+      const after = text.slice(end, end + 8);
+      // The window of one figure stops at its neighbours: 不含税 before the second figure is not the first's.
+      const prevEnd = i > 0 ? mentions[i - 1]!.index + mentions[i - 1]!.text.length : 0;
+      const nextStart = i + 1 < mentions.length ? mentions[i + 1]!.index : text.length;
+      // A figure that opens its clause takes its label from the clause before, when that one has no figure of
+      // its own (税额 | 520,000元; 价税合计 | 5,650,000元).
+      const label = i === 0 && text.slice(0, m.index).trim() === '' ? labelBefore(clauses, clause) : '';
+      const ownBefore = label + text.slice(Math.max(prevEnd, m.index - 10), m.index);
+      const ownAfter = text.slice(end, Math.min(nextStart, end + 8));
+      let role: MoneyRole = 'stated';
+      if (TAX_LINE.test(ownBefore)) role = 'tax';
+      else if (NEGATED_BEFORE.test(before)) role = 'negated';
+      else if (THRESHOLD_BEFORE.test(before) || THRESHOLD_AFTER.test(after)) role = 'threshold';
+      else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
+      const read: ReadMoney = {
+        ...m,
+        clause: clause.index,
+        role,
+        // 价税合计 names a tax basis, not a total of several items.
+        total: lang.total.test(ownBefore.replace(/价税合计/g, '')),
+        anaphoric: ANAPHORA_BEFORE.test(before),
+      };
+      const basis = basisNear(ownBefore, ownAfter);
+      if (basis) read.basis = basis;
+      if (!m.approximate && lang.approximate.test(ownBefore.slice(-4))) read.approximate = true;
+      out.push(read);
+    });
+  }
+  // A clause that only names the basis ("不含税的") qualifies the figure of the clause before it.
+  for (const clause of clauses) {
+    const basis = basisNear(clause.text, '');
+    if (!basis || findMoneyMentions(clause.text).length > 0) continue;
+    const previous = out.filter((m) => m.clause < clause.index && m.clause >= clause.index - 2 && m.basis === undefined).at(-1);
+    const next = out.find((m) => m.clause > clause.index && m.clause <= clause.index + 2 && m.basis === undefined);
+    const target = next ?? previous;
+    if (target) target.basis = basis;
+  }
+  return out;
+}
+
+/** The text of the clause just before `clause` in its sentence, when it holds no figure: a label such as 税额. */
+function labelBefore(clauses: readonly MessageClause[], clause: MessageClause): string {
+  const previous = clauses[clause.index - 1];
+  if (!previous || previous.sentence !== clause.sentence || findMoneyMentions(previous.text).length > 0) return '';
+  return previous.text.slice(-10);
+}
+
+/** The tax basis named nearest to a figure: the closest of the words before it and right after it. */
+function basisNear(before: string, after: string): TaxBasis | undefined {
+  // Where the last marker ends: the distance to the figure is counted from there.
+  const lastEnd = (re: RegExp, text: string): number => {
+    let at = -1;
+    for (const m of text.matchAll(new RegExp(re.source, 'g'))) at = m.index + m[0].length;
+    return at;
+  };
+  const ex = lastEnd(EXCLUDING, before);
+  const inc = lastEnd(INCLUDING, before);
+  const beforeBasis: { basis: TaxBasis; distance: number } | undefined =
+    ex < 0 && inc < 0
+      ? undefined
+      : ex >= inc
+        ? { basis: 'excluding-tax', distance: before.length - ex }
+        : { basis: 'including-tax', distance: before.length - inc };
+  const exAfter = after.search(EXCLUDING);
+  const incAfter = after.search(INCLUDING);
+  const afterBasis: { basis: TaxBasis; distance: number } | undefined =
+    exAfter < 0 && incAfter < 0
+      ? undefined
+      : exAfter >= 0 && (incAfter < 0 || exAfter <= incAfter)
+        ? { basis: 'excluding-tax', distance: exAfter }
+        : { basis: 'including-tax', distance: incAfter };
+  if (beforeBasis && afterBasis) return beforeBasis.distance <= afterBasis.distance + 2 ? beforeBasis.basis : afterBasis.basis;
+  return (beforeBasis ?? afterBasis)?.basis;
+}
+
+/** Percentages a message attributes to the policy (按20%补, 补一半): claims to check against the clause. */
+export function readPercentClaims(clauses: readonly MessageClause[]): number[] {
+  const out: number[] = [];
+  for (const clause of clauses) {
+    for (const m of clause.text.matchAll(/(\d+(?:\.\d+)?)\s?%|百分之([一二三四五六七八九十]+)/g)) {
+      const value = m[1] !== undefined ? Number(m[1]) : chinesePercent(m[2]!);
+      if (value !== undefined) out.push(value);
+    }
+    if (/补一半|一半/.test(clause.text)) out.push(50);
+  }
+  return out;
+}
+
+function chinesePercent(text: string): number | undefined {
+  const digits = '零一二三四五六七八九';
+  if (text === '十') return 10;
+  const m = /^([一二三四五六七八九])?十([一二三四五六七八九])?$/.exec(text);
+  if (m) return (m[1] ? digits.indexOf(m[1]) : 1) * 10 + (m[2] ? digits.indexOf(m[2]) : 0);
+  const single = digits.indexOf(text);
+  return single > 0 ? single : undefined;
+}

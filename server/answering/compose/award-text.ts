@@ -1,0 +1,117 @@
+import type { DocumentMeta } from '../../../knowledge/types.js';
+import type { FactDeclaration, Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
+import { formatYuan } from '../../../knowledge/text/money.js';
+import type { RuleResult } from '../../calculator/engine.js';
+
+/**
+ * How an award is said in an answer, from its rule alone: the amount or cap, and the one line of who
+ * qualifies. Every figure comes from the rule's data (checked against its clause at build time).
+ */
+
+/** 三（七）19 → "第19条（三（七）19）" for numbered items; the label itself otherwise. */
+export function clauseName(clause: { id: string; label: string; kind: string }): string {
+  const item = /^item-(\d+)$/.exec(clause.id);
+  return item ? `第${item[1]}条（${clause.label}）` : clause.label;
+}
+
+function optionLabel(decls: ReadonlyMap<string, FactDeclaration>, factId: string, value: string): string {
+  return decls.get(factId)?.options?.find((o) => o.value === value)?.label ?? value;
+}
+
+/**
+ * The amount a rule gives, as the policy states it: 最高50万元; 一等奖5万元、二等奖3万元…; 按实际投资的10%，
+ * 最高200万元. `only` narrows a table to the options the question names.
+ */
+export function amountText(rule: Rule, decls: ReadonlyMap<string, FactDeclaration>, only?: ReadonlySet<string>): string {
+  const amount = rule.amount;
+  switch (amount.kind) {
+    case 'fixed':
+      return `最高${formatYuan(amount.yuan)}`;
+    case 'percentOf': {
+      const base = decls.get(amount.fact)?.label.replace(/（.*?）/g, '') ?? amount.fact;
+      const cap = amount.capYuan !== undefined ? `，最高${formatYuan(amount.capYuan)}` : '';
+      return `按${base}的${amount.percent}%${cap}`;
+    }
+    case 'byFact': {
+      const entries = Object.entries(amount.table).filter(([value]) => !only || only.size === 0 || only.has(value));
+      const shown = entries.length > 0 ? entries : Object.entries(amount.table);
+      return shown
+        .map(
+          ([value, e]) =>
+            `${optionLabel(decls, amount.fact, value)}最高${formatYuan(e.yuan)}${e.places !== undefined ? `（${e.places}名）` : ''}`,
+        )
+        .join('、');
+    }
+  }
+}
+
+/** The threshold a percentage award names (税后超100万元), as a short clause. */
+export function thresholdText(rule: Rule, decls: ReadonlyMap<string, FactDeclaration>): string | undefined {
+  if (rule.amount.kind !== 'percentOf') return undefined;
+  const fact = rule.amount.fact;
+  const cond = rule.conditions.find((c) => c.fact === fact && (c.op === 'gt' || c.op === 'gte'));
+  if (!cond || !('value' in cond) || typeof cond.value !== 'number') return undefined;
+  const label = decls.get(fact)?.label.replace(/（.*?）/g, '') ?? fact;
+  return `${label}${cond.op === 'gt' ? '须超过' : '须达到'}${formatYuan(cond.value)}`;
+}
+
+/** Who qualifies, in one line: the rule's summary, else its eligibility conditions. */
+export function whoQualifies(rule: Rule): string {
+  if (rule.summary) return rule.summary;
+  const eligibility = rule.conditions.filter((c) => c.role === 'eligibility' || c.role === undefined).map((c) => c.description);
+  return eligibility.join('；');
+}
+
+/** A rule's amount with its main condition, for overviews and general questions: "最高50万元（新认定的省级…）". */
+export function ruleLine(rule: Rule, decls: ReadonlyMap<string, FactDeclaration>, only?: ReadonlySet<string>): string {
+  const threshold = thresholdText(rule, decls);
+  return `${rule.title}：${amountText(rule, decls, only)}${threshold ? `，${threshold}` : ''}`;
+}
+
+/** Declarations by id across the rule sets of a base. */
+export function declarationsOf(ruleSets: readonly RuleSet[]): Map<string, FactDeclaration> {
+  const decls = new Map<string, FactDeclaration>();
+  for (const rs of ruleSets) for (const f of rs.facts) if (!decls.has(f.id)) decls.set(f.id, f);
+  return decls;
+}
+
+/** The formula of an eligible result in short: 500万元×10%=50万元, or 超过上限按200万元计. */
+export function shortFormula(result: RuleResult, rule: Rule, facts: ReadonlyMap<string, unknown>): string | undefined {
+  if (!result.eligible) return undefined;
+  const amount = rule.amount;
+  if (amount.kind !== 'percentOf') return undefined;
+  const base = facts.get(amount.fact);
+  if (typeof base !== 'number') return undefined;
+  const capped =
+    amount.capYuan !== undefined && result.amountYuan === amount.capYuan && Math.floor((base * amount.percent) / 100) > amount.capYuan;
+  return capped
+    ? `${formatYuan(base)}×${amount.percent}%超过上限，按${formatYuan(amount.capYuan!)}计`
+    : `${formatYuan(base)}×${amount.percent}%${amount.capYuan !== undefined ? `，上限${formatYuan(amount.capYuan)}` : ''}`;
+}
+
+const DAY_MS = 86_400_000;
+
+function chineseDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** Whole days from `asOf` to `lastDay`. */
+export function daysUntil(asOf: string, lastDay: string): number {
+  return Math.round((Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${asOf}T00:00:00Z`)) / DAY_MS);
+}
+
+/** The validity of a document on a date, as a sentence; undefined for documents without an end. */
+export function validitySentence(meta: DocumentMeta, asOf: string): string | undefined {
+  const to = meta.validity.to;
+  if (!to) return undefined;
+  if (asOf > to) return `《${meta.title}》有效期至${chineseDate(to)}，按${chineseDate(asOf)}计已过期，不再按该文件给出金额。`;
+  if (asOf < meta.validity.from) return `《${meta.title}》自${chineseDate(meta.validity.from)}起实施，${chineseDate(asOf)}时尚未生效。`;
+  const window = meta.applicationWindow?.to ? `，申报截止${chineseDate(meta.applicationWindow.to)}` : '';
+  return `《${meta.title}》有效期至${chineseDate(to)}（截至${chineseDate(asOf)}还剩${daysUntil(asOf, to)}天${window}）。`;
+}
+
+export { chineseDate };
+
+/** Every amount is the policy's upper bound: said once, in the details. */
+export const UPPER_BOUND_LINE = '以上金额均为政策规定的上限（原文为“不超过”），实际金额以主管部门审核为准。';

@@ -1,0 +1,456 @@
+import { matchAnyFrame, matchFrame, parseFrame, type Frame, type FrameMatch } from '../../../knowledge/rules/frames.js';
+import type { FactValue } from '../../calculator/facts.js';
+import { isNegated, type MessageClause } from '../analyse/clauses.js';
+import { yearOf, yearsIn } from '../analyse/dates.js';
+import type { ReadMoney } from '../analyse/money-roles.js';
+import type { Language } from '../language/language.js';
+import type { BaseTerms, CompiledFact } from './base-terms.js';
+
+/**
+ * Reads the facts a message states about the asker's company, by the base's declarations: generic
+ * extractors per fact type (enum options, yes/no with negation, money with its tax basis and role, years).
+ * Every fact keeps the words that stated it, so an answer can show where each figure came from.
+ */
+
+export interface StatedFact {
+  factId: string;
+  value: FactValue;
+  /** The words that stated it. */
+  said: string;
+  clause: number;
+  /** Posed as a case (如果我们是…): holds for this question only. */
+  hypothetical: boolean;
+  how: 'stated' | 'reply';
+}
+
+/** A fact the message denies (还不是省级专精特新): an earlier value equal to it is withdrawn. */
+export interface DeniedFact {
+  factId: string;
+  value: FactValue;
+  said: string;
+}
+
+/** A figure that cannot be used as the fact the clause names, and why; the answer says so and asks. */
+export interface MoneyIssue {
+  factId: string;
+  kind: 'pre-tax' | 'tax-only' | 'approximate';
+  yuan: number;
+  upToYuan?: number;
+  said: string;
+}
+
+export interface FactsRead {
+  stated: StatedFact[];
+  denied: DeniedFact[];
+  issues: MoneyIssue[];
+}
+
+export interface ReadFactsOptions {
+  asOf: string;
+  /** The fact the advisor asked for last: a short reply answers it. */
+  pending?: string;
+  /** Money facts the conversation is about: a bare figure ("不对，是800万") is one of them. */
+  contextFacts?: readonly string[];
+  /** Facts known from earlier turns (同一年 refers to them). */
+  known?: ReadonlyMap<string, FactValue>;
+}
+
+/** A fact stated by a whole clause (its words are where it came from). */
+function statedIn(clause: MessageClause, factId: string, value: FactValue): StatedFact {
+  return { factId, value, said: clause.text, clause: clause.index, hypothetical: clause.hypothetical, how: 'stated' };
+}
+
+/** Clauses that can state the asker's facts: their own or pasted words, not someone else's, not hearsay. */
+function factClauses(clauses: readonly MessageClause[]): MessageClause[] {
+  return clauses.filter((c) => (c.source === 'own' || c.source === 'quoted') && !c.hearsay && !c.otherParty);
+}
+
+/**
+ * A general question that names a status or a case (是不是省级专精特新才能申请？新认定的小巨人奖多少？)
+ * does not state it of the asker's company: only a statement, or a question in the company's own voice, does.
+ */
+function statesOfCompany(clause: MessageClause, lang: Language, terms: BaseTerms): boolean {
+  // "小巨人买设备能补多少": a case named in a question about an award's amount is the case to work out.
+  return (
+    !clause.question ||
+    clause.own ||
+    (lang.askAmount.test(clause.text) &&
+      !lang.distributive.test(clause.text) &&
+      terms.topics.some((t) => matchAnyFrame(clause.text, t.frames)))
+  );
+}
+
+interface OptionMatch {
+  fact: CompiledFact;
+  value: string;
+  match: FrameMatch;
+  clause: MessageClause;
+}
+
+/** Enum options in one clause; a longer phrase claims its characters before a shorter one can. */
+function optionMatches(clause: MessageClause, terms: BaseTerms): OptionMatch[] {
+  const candidates: OptionMatch[] = [];
+  for (const fact of terms.facts.values()) {
+    for (const option of fact.options) {
+      for (const frame of option.frames) {
+        const match = matchFrame(clause.text, frame);
+        if (match) candidates.push({ fact, value: option.value, match, clause });
+      }
+    }
+  }
+  const length = (m: OptionMatch) => m.match.hits.reduce((n, h) => n + h.end - h.start, 0);
+  candidates.sort((a, b) => length(b) - length(a) || a.match.start - b.match.start);
+  const taken: [number, number][] = [];
+  const accepted: OptionMatch[] = [];
+  for (const c of candidates) {
+    if (c.match.hits.some((h) => taken.some(([s, e]) => h.start < e && s < h.end))) continue;
+    accepted.push(c);
+    for (const h of c.match.hits) taken.push([h.start, h.end]);
+  }
+  return accepted;
+}
+
+function spanText(clause: MessageClause, match: FrameMatch): string {
+  return clause.text.slice(match.start, match.end);
+}
+
+/** Reads the facts of one message. Pure. */
+export function readFacts(
+  clauses: readonly MessageClause[],
+  money: readonly ReadMoney[],
+  terms: BaseTerms,
+  lang: Language,
+  options: ReadFactsOptions,
+): FactsRead {
+  const stated: StatedFact[] = [];
+  const denied: DeniedFact[] = [];
+  const issues: MoneyIssue[] = [];
+  const usable = factClauses(clauses);
+  const taken = new Map<number, [number, number][]>();
+
+  // Enum options.
+  const ordered = new Map<string, string[]>();
+  for (const fact of terms.facts.values())
+    if (fact.decl.type === 'enum')
+      ordered.set(
+        fact.decl.id,
+        fact.options.map((o) => o.value),
+      );
+  for (const clause of usable) {
+    for (const m of optionMatches(clause, terms)) {
+      const spans = taken.get(clause.index) ?? [];
+      for (const h of m.match.hits) spans.push([h.start, h.end]);
+      taken.set(clause.index, spans);
+      if (!statesOfCompany(clause, lang, terms)) continue;
+      const said = spanText(clause, m.match);
+      if (isNegated(clause.text, m.match, lang)) denied.push({ factId: m.fact.decl.id, value: m.value, said });
+      else
+        stated.push({
+          factId: m.fact.decl.id,
+          value: m.value,
+          said,
+          clause: clause.index,
+          hypothetical: clause.hypothetical,
+          how: 'stated',
+        });
+    }
+  }
+  const blockedIn = (clause: MessageClause) => (start: number, end: number) =>
+    (taken.get(clause.index) ?? []).some(([s, e]) => start < e && s < end);
+
+  // Yes/no facts: a negated "yes" phrase says no, a negated "no" phrase says yes.
+  for (const fact of terms.facts.values()) {
+    if (fact.decl.type !== 'boolean') continue;
+    for (const clause of usable) {
+      if (!statesOfCompany(clause, lang, terms)) continue;
+      const yes = matchAnyFrame(clause.text, fact.yes, { blocked: blockedIn(clause) });
+      const no = matchAnyFrame(clause.text, fact.no, { blocked: blockedIn(clause) });
+      const found = [yes && { m: yes, holds: true }, no && { m: no, holds: false }].filter((x): x is { m: FrameMatch; holds: boolean } =>
+        Boolean(x),
+      );
+      for (const { m, holds } of found) {
+        const value = isNegated(clause.text, m, lang) ? !holds : holds;
+        stated.push({
+          factId: fact.decl.id,
+          value,
+          said: spanText(clause, m),
+          clause: clause.index,
+          hypothetical: clause.hypothetical,
+          how: 'stated',
+        });
+      }
+    }
+  }
+
+  // Years: a clause that speaks of the event, with a year in it, its sentence or the message; "同一年"
+  // takes the year of the other event stated (or known), so it is read after the others.
+  const sameYear: { fact: CompiledFact; clause: MessageClause }[] = [];
+  for (const fact of terms.facts.values()) {
+    if (fact.decl.type !== 'year' || fact.cues.length === 0) continue;
+    for (const clause of usable) {
+      if (!statesOfCompany(clause, lang, terms)) continue;
+      const m = matchAnyFrame(clause.text, fact.cues);
+      if (!m || isNegated(clause.text, m, lang)) continue;
+      const sentence = clauses
+        .filter((c) => c.sentence === clause.sentence)
+        .map((c) => c.text)
+        .join('，');
+      if (yearOf(clause.text, options.asOf) === undefined && /同一年|同年|same year/.test(clause.text)) {
+        sameYear.push({ fact, clause });
+        continue;
+      }
+      // The year may be said elsewhere in the sentence or message, unless a figure there ties it to another
+      // event ("我们是小巨人，今年买了设备" says nothing of when the status came).
+      const noFigures = (text: string) => !/\d\s?(?:万|元)|[一二三四五六七八九十百千]万/.test(text);
+      const whole = usable.map((c) => c.text).join('，');
+      const year =
+        yearOf(clause.text, options.asOf) ??
+        (noFigures(sentence) ? yearOf(sentence, options.asOf) : undefined) ??
+        (noFigures(whole) ? yearOf(whole, options.asOf) : undefined);
+      if (year === undefined) continue;
+      stated.push(statedIn(clause, fact.decl.id, year));
+    }
+  }
+  // "2026年新认定了省级和国家级": an event, a year, and the status by its short name, for each status named.
+  for (const fact of terms.facts.values()) {
+    const about = fact.decl.about;
+    if (fact.decl.type !== 'year' || !about || !fact.decl.events || stated.some((s) => s.factId === fact.decl.id)) continue;
+    const events = fact.decl.events.map(parseFrame);
+    const target = terms.facts.get(about.fact);
+    const option = target?.options.find((o) => o.value === about.value);
+    if (!option) continue;
+    const statedAbout = stated.filter((s) => s.factId === about.fact).map((s) => s.value);
+    for (const clause of usable) {
+      if (!statesOfCompany(clause, lang, terms)) continue;
+      const event = matchAnyFrame(clause.text, events);
+      if (!event || isNegated(clause.text, event, lang)) continue;
+      const claimed = taken.get(clause.index) ?? [];
+      const free = (at: number, length: number) =>
+        !claimed.some(([s, e]) => at < e && s < at + length) || option.frames.some((f) => matchFrame(clause.text, f));
+      const named = option.replies.some((name) => {
+        const at = clause.text.indexOf(name.toLowerCase());
+        return at >= 0 && free(at, name.length);
+      });
+      // Or no status in the clause, and the message states only this one ("我们是省级专精特新，2025年认定的").
+      const onlyStatus =
+        !named &&
+        statedAbout.length > 0 &&
+        statedAbout.every((v) => v === about.value) &&
+        !stated.some((s) => s.clause === clause.index && s.factId === about.fact);
+      if (!named && !onlyStatus) continue;
+      const year = yearOf(clause.text, options.asOf);
+      if (year === undefined) continue;
+      stated.push(statedIn(clause, fact.decl.id, year));
+      break;
+    }
+  }
+  for (const { fact, clause } of sameYear) {
+    const other = [...stated.map((s) => [s.factId, s.value] as const), ...(options.known ?? new Map())]
+      .filter(([id]) => id !== fact.decl.id && terms.facts.get(id)?.decl.type === 'year')
+      .map(([, v]) => v)
+      .find((v): v is number => typeof v === 'number');
+    if (other !== undefined)
+      stated.push({
+        factId: fact.decl.id,
+        value: other,
+        said: clause.text,
+        clause: clause.index,
+        hypothetical: clause.hypothetical,
+        how: 'stated',
+      });
+  }
+
+  // Money.
+  for (const fact of terms.facts.values()) {
+    if (fact.decl.type !== 'money') continue;
+    const result = readMoneyFact(fact, clauses, money, terms, lang, options);
+    if (result.value) stated.push(result.value);
+    issues.push(...result.issues);
+  }
+
+  // A short reply to the question asked last.
+  if (options.pending && !stated.some((s) => s.factId === options.pending)) {
+    const reply = replyTo(options.pending, clauses, money, terms, lang, options.asOf);
+    if (reply) stated.push(reply);
+  }
+  return { stated, denied, issues };
+}
+
+/** Whether any of the frames occurs in a clause (a cue or an exclusion). */
+function mentions(clause: MessageClause | undefined, frames: readonly Frame[]): boolean {
+  return clause !== undefined && frames.some((f) => matchFrame(clause.text, f) !== undefined);
+}
+
+/** The figures of one money fact, combined: a total, a correction, a sum of items; or why none can be used. */
+function readMoneyFact(
+  fact: CompiledFact,
+  clauses: readonly MessageClause[],
+  money: readonly ReadMoney[],
+  terms: BaseTerms,
+  lang: Language,
+  options: ReadFactsOptions,
+): { value?: StatedFact; issues: MoneyIssue[] } {
+  const byIndex = new Map(clauses.map((c) => [c.index, c]));
+  const inContext = options.contextFacts?.includes(fact.decl.id) || options.pending === fact.decl.id;
+  const figureClauses = new Set(money.map((m) => m.clause));
+  /**
+   * The words that go with a figure: its clause and the short clauses before it in the same sentence, back
+   * to the previous figure (设备 | 一共 | 不含税的啊 | 两千五百万).
+   */
+  const windowOf = (m: ReadMoney): MessageClause[] => {
+    const own = byIndex.get(m.clause);
+    if (!own) return [];
+    const window = [own];
+    let length = own.text.length;
+    for (let i = m.clause - 1; i >= 0; i--) {
+      const c = byIndex.get(i);
+      if (!c || c.sentence !== own.sentence || figureClauses.has(i) || length + c.text.length > 30) break;
+      window.push(c);
+      length += c.text.length;
+    }
+    return window;
+  };
+  const moneyFacts = [...terms.facts.values()].filter((f) => f.decl.type === 'money');
+  const ownClauses = clauses.filter((c) => c.source === 'own' || c.source === 'quoted');
+  // The only money fact the message speaks of takes the figures that name no other (A 不含税 180万；B …).
+  const spokenOf = moneyFacts.filter((f) => ownClauses.some((c) => mentions(c, f.cues)));
+  const onlyOne = spokenOf.length === 1 && spokenOf[0] === fact;
+  const tiedToFact = (m: ReadMoney): boolean => {
+    const window = windowOf(m);
+    for (const c of window) {
+      if (mentions(c, fact.excludes) && !mentions(byIndex.get(m.clause), fact.cues)) return false;
+      const named = moneyFacts.filter((f) => mentions(c, f.cues));
+      if (named.length > 0) return named.includes(fact);
+    }
+    return onlyOne || inContext;
+  };
+  const isTotal = (m: ReadMoney) =>
+    m.total ||
+    windowOf(m)
+      .slice(1)
+      .some((c) => lang.total.test(c.text.replace(/价税合计/g, '')));
+  const candidates = money.filter((m) => {
+    const clause = byIndex.get(m.clause);
+    return clause !== undefined && (clause.source === 'own' || clause.source === 'quoted') && !clause.hearsay && !clause.otherParty;
+  });
+  const tied = candidates.filter(tiedToFact);
+  const issues: MoneyIssue[] = [];
+  const usable = tied.filter((m) => m.role === 'stated');
+  const said = (m: ReadMoney) => m.text;
+  if (usable.length === 0) {
+    const tax = tied.find((m) => m.role === 'tax');
+    if (tax && fact.decl.taxBasis) issues.push({ factId: fact.decl.id, kind: 'tax-only', yuan: tax.yuan, said: said(tax) });
+    return { issues };
+  }
+  // A correction in the message: only what follows the last one counts.
+  const lastCorrection = Math.max(-1, ...clauses.filter((c) => c.correction).map((c) => c.index));
+  let pool = usable.some((m) => m.clause >= lastCorrection) ? usable.filter((m) => m.clause >= lastCorrection) : usable;
+  // On the wrong tax basis, a figure is never used: the right one if also given, else the answer asks for it.
+  if (fact.decl.taxBasis) {
+    const wrong = fact.decl.taxBasis === 'excluding-tax' ? 'including-tax' : 'excluding-tax';
+    const right = pool.filter((m) => m.basis !== wrong);
+    if (right.length === 0) {
+      const m = pool.at(-1)!;
+      return { issues: [{ factId: fact.decl.id, kind: 'pre-tax', yuan: m.yuan, said: said(m) }] };
+    }
+    pool = right;
+  }
+  const approximate = pool.find((m) => m.approximate);
+  if (approximate && pool.every((m) => m.approximate)) {
+    return {
+      issues: [
+        {
+          factId: fact.decl.id,
+          kind: 'approximate',
+          yuan: approximate.yuan,
+          ...(approximate.upToYuan !== undefined ? { upToYuan: approximate.upToYuan } : {}),
+          said: said(approximate),
+        },
+      ],
+    };
+  }
+  pool = pool.filter((m) => !m.approximate);
+  const total = pool.filter(isTotal).at(-1);
+  let value: number;
+  let source: ReadMoney[];
+  if (total) {
+    value = total.yuan;
+    source = [total];
+  } else {
+    // Several figures are items to add up (两张发票、设备和软件), except a repeat that refers back (这500万).
+    source = pool.filter((m) => !(m.anaphoric && pool.some((o) => o !== m && o.yuan === m.yuan)));
+    value = source.reduce((sum, m) => sum + m.yuan, 0);
+  }
+  const first = byIndex.get(source[0]!.clause)!;
+  return {
+    value: {
+      factId: fact.decl.id,
+      value,
+      said: source.map(said).join(' + '),
+      clause: Math.max(...source.map((m) => m.clause)),
+      hypothetical: source.some((m) => byIndex.get(m.clause)?.hypothetical) || first.hypothetical,
+      how: 'stated',
+    },
+    issues,
+  };
+}
+
+const YES_REPLY = /^(?:是|是的|对|对的|有|有的|已经|嗯|确认|已获得|拿过|在|在的|还在|没错|yes|yep|yeah|right)/;
+const NO_REPLY = /^(?:不是|否|没有|没|无|还没|未|不在|过期|过期了|不|no|nope|not)/;
+
+/** A short reply to the question the advisor asked: an option's label or alias, yes/no, a figure, a year. */
+function replyTo(
+  factId: string,
+  clauses: readonly MessageClause[],
+  money: readonly ReadMoney[],
+  terms: BaseTerms,
+  lang: Language,
+  asOf: string,
+): StatedFact | undefined {
+  const fact = terms.facts.get(factId);
+  const text = clauses
+    .filter((c) => c.source === 'own')
+    .map((c) => c.text)
+    .join('，');
+  if (!fact || text === '') return undefined;
+  const reply = text.replace(/[，。！？,.!?\s]/g, '');
+  const make = (value: FactValue, said: string): StatedFact => ({
+    factId,
+    value,
+    said,
+    clause: clauses.length - 1,
+    hypothetical: false,
+    how: 'reply',
+  });
+  switch (fact.decl.type) {
+    case 'boolean':
+      if (NO_REPLY.test(reply)) return make(false, text);
+      if (YES_REPLY.test(reply)) return make(true, text);
+      return undefined;
+    case 'money': {
+      const m = money.find((x) => x.role === 'stated' && !x.approximate);
+      return m ? make(m.yuan, m.text) : undefined;
+    }
+    case 'year': {
+      const year = yearOf(text, asOf);
+      return year !== undefined ? make(year, yearsIn(text, asOf)[0]?.text ?? text) : undefined;
+    }
+    case 'integer': {
+      const n = /\d+/.exec(reply);
+      return n ? make(Number(n[0]), n[0]) : undefined;
+    }
+    case 'enum': {
+      // Longest label or alias first, so 国家级小巨人 wins over 国家级; a negated one (不是省级) is no answer.
+      const names = fact.options
+        .flatMap((o) => o.replies.map((name) => ({ value: o.value, name: name.replace(/[，。“”\s]/g, '').toLowerCase() })))
+        .sort((a, b) => b.name.length - a.name.length);
+      for (const n of names) {
+        const at = reply.indexOf(n.name);
+        if (at < 0) continue;
+        if (lang.negators.find(reply.slice(Math.max(0, at - 3), at)).length > 0) continue;
+        return make(n.value, n.name);
+      }
+      return undefined;
+    }
+  }
+}

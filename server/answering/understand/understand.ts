@@ -1,0 +1,185 @@
+import { matchAnyFrame, type Frame } from '../../../knowledge/rules/frames.js';
+import type { Clause } from '../../../knowledge/types.js';
+import type { FactValue } from '../../calculator/facts.js';
+import { readClauses, type MessageClause } from '../analyse/clauses.js';
+import { readMoney, readPercentClaims, type ReadMoney } from '../analyse/money-roles.js';
+import { readMessage } from '../analyse/noise.js';
+import type { Language } from '../language/language.js';
+import type { BaseTerms, CompiledTopic } from './base-terms.js';
+import { readFacts, type FactsRead } from './read-facts.js';
+import { findTopics, hintedTopics } from './topics.js';
+
+/**
+ * What the advisor reads from a message's text alone, whatever the conversation (memoised per text): its
+ * clauses, figures, what it asks, the awards it names, and what sets it apart (smalltalk, a request to
+ * refuse, an unrelated request, another region).
+ */
+export interface TextReading {
+  original: string;
+  /** Clauses the user means (injections set aside). */
+  clauses: MessageClause[];
+  /** The user's words as one normalised text, for retrieval. */
+  text: string;
+  /** Clauses set aside as attempts to change the rules or the assistant (never facts). */
+  injected: string[];
+  /** The same, as clauses: a message that is nothing else is answered with the rule it names. */
+  injectedClauses: MessageClause[];
+  money: ReadMoney[];
+  /** Percentages the message attributes to the policy (按20%补). */
+  percentClaims: number[];
+  /** Award figures the message attributes to the policy by hearsay or asks about (听说奖300万, 能拿250万吗). */
+  amountClaims: ReadMoney[];
+  asks: Asks;
+  /** The message speaks of the asker's own company. */
+  own: boolean;
+  /** A statement of something done, with no one named (得奖了、刚认定了): the asker's own case in Chinese. */
+  ownImplied: boolean;
+  /** Some clause poses a case (如果我们是…). */
+  hypothetical: boolean;
+  /** Some clause reports hearsay. */
+  hearsay: boolean;
+  /** Only greetings, thanks, or questions about the assistant. */
+  smalltalk: boolean;
+  /** Asks to cheat or to act beyond answering. */
+  refusal: boolean;
+  /** Names an everyday matter that no policy covers (weather, school places…). */
+  unrelated: boolean;
+  /** A place named that is not the base's, when none of the base's is named. */
+  otherRegion?: string;
+  /** Names the base's own place (郑州、市里): a question about this city's policies. */
+  namesHome: boolean;
+  /** Uses a term of the base (its lexicon's words, a document's name). */
+  baseTerms: boolean;
+  /** Names another programme the base does not cover (its lexicon's notCovered). */
+  notCovered?: string;
+  references: Clause[];
+  documentsNamed: string[];
+}
+
+export interface Asks {
+  question: boolean;
+  amount: boolean;
+  /** Speaks of money or awards (补贴、奖励、多少、条件…): a question about an award's amount or terms. */
+  award: boolean;
+  /** Asks about each of several (各、分别). */
+  each: boolean;
+  limit: boolean;
+  yesNo: boolean;
+  overview: boolean;
+  when: boolean;
+  who: boolean;
+}
+
+/** The base's parts the reading needs. */
+export interface ReadingContext {
+  lang: Language;
+  terms: BaseTerms;
+  /** The base's English terms, applied with the engine's generic ones. */
+  glossary: readonly [RegExp, string][];
+  places: readonly string[];
+  baseWords: readonly string[];
+  notCovered: readonly Frame[];
+  references(text: string): Clause[];
+  documentsNamed(text: string): string[];
+}
+
+function notCoveredIn(clauses: readonly MessageClause[], ctx: ReadingContext): { notCovered?: string } {
+  for (const c of clauses) {
+    const m = matchAnyFrame(c.text, ctx.notCovered);
+    if (m) return { notCovered: c.text.slice(m.start, m.end) };
+  }
+  return {};
+}
+
+/** Reads a message's text (pure given the context; memoise by text). */
+export function readText(original: string, ctx: ReadingContext): TextReading {
+  const { lang } = ctx;
+  const segments = readMessage(original);
+  const all = readClauses(segments, lang, [ctx.glossary]);
+  const isInjection = (c: MessageClause) => c.source === 'hidden' || (!c.hearsay && matchAnyFrame(c.text, lang.injection) !== undefined);
+  const injectedClauses = all.filter(isInjection);
+  const injected = injectedClauses.map((c) => c.text);
+  const clauses: MessageClause[] = all.filter((c) => !isInjection(c));
+  clauses.forEach((c, i) => (c.index = i));
+  const own = clauses.filter((c) => c.source !== 'other-party');
+  const text = own.map((c) => c.text).join('，');
+  const money = readMoney(clauses, lang);
+  // Award figures put to the advisor to confirm (听说…、…对吧？) or forwarded: claims, checked against the clause.
+  const confirming = lang.askYesNo.test(clauses.map((c) => c.text).join('，'));
+  const amountClaims = money.filter((m) => {
+    const clause = clauses[m.clause]!;
+    return m.role === 'benefit' && (clause.hearsay || clause.question || clause.source === 'quoted' || confirming);
+  });
+  const places = ctx.places.map((p) => p.toLowerCase());
+  const namesHome = places.some((p) => text.includes(p));
+  const otherRegion = namesHome ? undefined : lang.regions.find((r) => !places.includes(r) && text.includes(r));
+  const parts = text.split(/[，。！？,.!?~～\s]+/).filter(Boolean);
+  const asks: Asks = {
+    question: own.some((c) => c.question),
+    // 多少家、几名 ask for a count; money is asked only when another amount word remains.
+    amount: lang.askAmount.test(lang.askCount.find(text).reduceRight((t, h) => t.slice(0, h.start) + t.slice(h.end), text)),
+    award: lang.awardWords.test(text) || amountClaims.length > 0,
+    each: lang.distributive.test(text),
+    limit: lang.askLimit.test(text),
+    yesNo: lang.askYesNo.test(text),
+    overview: own.some((c) => matchAnyFrame(c.text, lang.askOverview)),
+    when: lang.askWhen.test(text),
+    who: lang.askWho.test(text),
+  };
+  return {
+    original,
+    clauses,
+    text,
+    injected,
+    money,
+    percentClaims: readPercentClaims(clauses.filter((c) => c.hearsay || c.question || c.source === 'quoted')),
+    amountClaims,
+    asks,
+    own: own.some((c) => c.own),
+    // "得奖了能奖多少": something done, and its amount asked, with no one named.
+    ownImplied: own.some((c) => !c.hearsay && !c.otherParty && /[了过](?![吗呢么嘛])/.test(c.text) && lang.askAmount.test(c.text)),
+    hypothetical: own.some((c) => c.hypothetical),
+    hearsay: own.some((c) => c.hearsay),
+    smalltalk: parts.length > 0 && parts.every((p) => lang.smalltalk.has(p)),
+    refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
+    injectedClauses,
+    unrelated: lang.unrelated.test(text),
+    ...(otherRegion ? { otherRegion } : {}),
+    namesHome,
+    baseTerms: ctx.baseWords.some((w) => text.includes(w)),
+    ...notCoveredIn(own, ctx),
+    references: ctx.references(text),
+    documentsNamed: ctx.documentsNamed(text),
+  };
+}
+
+/** What a message states in its conversation: facts (with the fact asked for last) and the awards it is about. */
+export interface TurnReading {
+  facts: FactsRead;
+  topics: CompiledTopic[];
+  /** Topics only hinted at (认定了 without saying what). */
+  hinted: CompiledTopic[];
+}
+
+export function readTurn(
+  reading: TextReading,
+  ctx: ReadingContext,
+  options: { asOf: string; pending?: string; contextFacts?: readonly string[]; known?: ReadonlyMap<string, FactValue> },
+): TurnReading {
+  const facts = readFacts(reading.clauses, reading.money, ctx.terms, ctx.lang, options);
+  // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
+  const topicClauses = reading.clauses.length > 0 ? reading.clauses : reading.injectedClauses;
+  const topics = findTopics(topicClauses, ctx.terms, facts.stated);
+  return { facts, topics, hinted: topics.length > 0 ? [] : hintedTopics(topicClauses, ctx.terms) };
+}
+
+/**
+ * Amounts a message states in the user's own or pasted words, attempts to change the rules left out: what
+ * an answer may repeat back as the user's. Needs no knowledge base (the evaluation scores with it).
+ */
+export function statedAmounts(message: string, lang: Language): number[] {
+  const clauses = readClauses(readMessage(message), lang, []).filter(
+    (c) => c.source !== 'hidden' && (c.hearsay || matchAnyFrame(c.text, lang.injection) === undefined),
+  );
+  return readMoney(clauses, lang).flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan]));
+}
