@@ -88,14 +88,13 @@ export function loadParaphraseSet(file: string): { dev: RetrievalQuestion[]; tes
 }
 
 /**
- * The knowledge base's own default embedder, rebuilt outside it: the local embedder weighs words by the IDF of
- * the indexed clauses, so the same BM25 index is built over the same texts (as `indexClauses` does).
+ * Today's default embedder, rebuilt outside the knowledge base so that system 1 stays today's hybrid whatever
+ * the base defaults to: the local embedder weighs words by the IDF of the indexed clauses, so the same BM25
+ * index is built over the same texts (as `indexClauses` does).
  */
-function defaultLocalEmbedder(kb: KnowledgeBase): Embedder {
+function localEmbedder(kb: KnowledgeBase): Embedder {
   const bm25 = buildBm25(kb.clauses.map((c) => kb.tokenizer.terms(indexableText(c, kb.getDocument(c.docId)))));
-  const local = createLocalEmbedder({ tokenizer: kb.tokenizer, lexicon: loadLexicon(kb.base.lexiconFile), idf: corpusIdf(bm25) });
-  if (local.id !== kb.embedderId) throw new Error(`rebuilt local embedder ${local.id} differs from the knowledge base's ${kb.embedderId}`);
-  return local;
+  return createLocalEmbedder({ tokenizer: kb.tokenizer, lexicon: loadLexicon(kb.base.lexiconFile), idf: corpusIdf(bm25) });
 }
 
 const retrieverSearch =
@@ -262,7 +261,8 @@ async function main(): Promise<void> {
   const kbs = kbOpener();
   try {
     const kb = await kbs.open();
-    const local = defaultLocalEmbedder(kb);
+    const local = localEmbedder(kb);
+    const kbLocal = await kbs.open(local);
     const tokenizer = kb.tokenizer;
     const wordVectors = createWordVectorEmbedder({ tokenizer, model, settings });
     const combinedWith = (s: number) => createWordVectorEmbedder({ tokenizer, model, settings, base: { embedder: local, share: s } });
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     const fts = fts5Search(kb);
 
     const systems: { name: string; search: Search }[] = [
-      { name: '1 hybrid today: BM25 + local embedder (w=0.3)', search: retrieverSearch(kb.retriever) },
+      { name: `1 hybrid today: BM25 + local embedder (w=${local.fusionWeight})`, search: retrieverSearch(kbLocal.retriever) },
       { name: '2 BM25 only', search: retrieverSearch(kb.retrieverWith({ vectors: false })) },
       {
         name: `3 BM25 + local⊕law word vectors (share ${share}, w=${fusionWeight})`,

@@ -7,6 +7,7 @@ import { buildBm25, loadBm25, type Bm25Data, type Bm25Index } from './index/bm25
 import { corpusIdf, createLocalEmbedder, type Embedder } from './index/embedder.js';
 import { loadLexicon, type Lexicon } from './index/lexicon.js';
 import { createRetriever, type Retriever, type RetrieverParts } from './index/retriever.js';
+import { createWordVectorEmbedder, readWordVectors } from './index/word-vectors.js';
 import { createTokenizer, type Tokenizer } from './index/tokenize.js';
 import { buildVectorIndex, readVectorIndex, type VectorIndex } from './index/vector-index.js';
 import { loadSources } from './pipeline/sources.js';
@@ -177,9 +178,14 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
   const distDir = options.distDir ?? base.distDir;
   const lexicon: Lexicon = loadLexicon(base.lexiconFile);
   const tokenizer = createTokenizer(lexicon);
-  const embedderFor = (bm25: Bm25Index): Embedder => options.embedder ?? createLocalEmbedder({ tokenizer, lexicon, idf: corpusIdf(bm25) });
-  // The id only (it enters the inputs hash); the real local embedder needs the built BM25 index.
-  const embedderId = options.embedder?.id ?? createLocalEmbedder({ tokenizer, lexicon, idf: () => undefined }).id;
+  // The embedded default: the local concept embedder combined with word vectors learned from the law corpus
+  // (knowledge/models), so a question worded unlike its clause still lands near it (BENCHMARKS.md §3).
+  const wordVectors = options.embedder ? undefined : readWordVectors();
+  const defaultEmbedder = (idf: (word: string) => number | undefined): Embedder =>
+    createWordVectorEmbedder({ tokenizer, model: wordVectors, base: { embedder: createLocalEmbedder({ tokenizer, lexicon, idf }) } });
+  const embedderFor = (bm25: Bm25Index): Embedder => options.embedder ?? defaultEmbedder(corpusIdf(bm25));
+  // The id only (it enters the inputs hash); the real default embedder needs the built BM25 index.
+  const embedderId = options.embedder?.id ?? defaultEmbedder(() => undefined).id;
   const log = options.log ?? (() => {});
   const sources = loadSources(base, [`format:${INDEX_FORMAT_VERSION}`, `embedder:${embedderId}`]);
   const rebuild = options.rebuild ?? 'if-stale';
