@@ -38,7 +38,8 @@ describe('golden set', () => {
   });
 
   it('covers every category with enough cases', () => {
-    for (const category of GOLDEN_CATEGORIES) {
+    // 'award' and 'lookup' are for bases whose awards are not grouped as the Zhengzhou plan's.
+    for (const category of GOLDEN_CATEGORIES.filter((c) => c !== 'award' && c !== 'lookup')) {
       const count = cases.filter((c) => c.category === category).length;
       expect(count, category).toBeGreaterThanOrEqual(MIN_PER_CATEGORY[category] ?? 8);
     }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -20,6 +20,9 @@ export const GOLDEN_CATEGORIES = [
   'injection',
   'smalltalk',
   'clarify',
+  // For a base whose awards are not grouped as above.
+  'award',
+  'lookup',
 ] as const;
 
 export const GoldenCategory = z.enum(GOLDEN_CATEGORIES);
@@ -76,18 +79,27 @@ export const GoldenCase = z.strictObject({
 });
 export type GoldenCase = z.infer<typeof GoldenCase>;
 
-/** The folder this module lives in: the golden set sits beside its schema. */
-export const GOLDEN_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** The folder of every base's golden set: `eval/golden/<base name>/*.jsonl`. */
+export const GOLDEN_ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+/** The golden set of a knowledge base, by the base's folder name (default: the Zhengzhou base). */
+export function goldenDirFor(baseName = 'zhengzhou'): string {
+  return join(GOLDEN_ROOT, baseName);
+}
 
 /**
- * Reads every `*.jsonl` in `dir` (sorted by name, blank lines skipped), validates each line and returns
- * the cases in file order. A bad line or a duplicate id throws an error naming `file:line`, so a broken
- * golden set fails loudly instead of silently scoring fewer cases.
+ * Reads every `*.jsonl` in `dir` (sorted by name, blank lines skipped), or one `.jsonl` file, validates each
+ * line and returns the cases in file order. A bad line or a duplicate id throws an error naming
+ * `file:line`, so a broken set fails loudly instead of silently scoring fewer cases.
  */
-export function loadGoldenSet(dir: string = GOLDEN_DIR): GoldenCase[] {
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort();
+export function loadGoldenSet(dir: string = goldenDirFor()): GoldenCase[] {
+  const single = dir.endsWith('.jsonl');
+  const files = single
+    ? [basename(dir)]
+    : readdirSync(dir)
+        .filter((name) => name.endsWith('.jsonl'))
+        .sort();
+  if (single) dir = dirname(dir);
   const cases: GoldenCase[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {

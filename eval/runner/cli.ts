@@ -2,10 +2,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createOpenAiEmbedder } from '../../knowledge/index/embedder.js';
-import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
+import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { createModelComposer } from '../../server/answering/model-composer.js';
 import { loadConfig } from '../../server/config.js';
-import { loadGoldenSet } from '../golden/schema.js';
+import { goldenDirFor, loadGoldenSet } from '../golden/schema.js';
 import { compareReports, formatComparison, readReport } from './compare.js';
 import { categoryLabel, rateText } from './labels.js';
 import { metricRows } from './report-md.js';
@@ -17,27 +17,36 @@ const USAGE = `用法：
   npm run eval -- --url http://127.0.0.1:3000   对运行中的服务跑（POST /v1/ask，每个用例一个 sessionId）
   npm run eval -- --filter award,lookup-law     只跑这些类别（award 匹配所有 award-*）
   npm run eval -- --compare A.json B.json       逐题比较两次评测的结果
+  npm run eval -- --set eval/blind/x.jsonl      只跑指定的问题集（文件或目录）
+  KNOWLEDGE_BASE=lucheng npm run eval           对另一个知识库跑它自己的问题集（eval/golden/<知识库>/）
 选项：
   --out DIR          报告目录（默认 eval/reports）
   --as-of YYYY-MM-DD 未注明日期的用例按此日期作答（默认 ${DEFAULT_AS_OF}）
   --concurrency N    同时进行的用例数（默认：进程内 1，HTTP 4）
 退出码：门槛全部通过为 0，有门槛未通过为 1，用法或运行错误为 2。`;
 
-async function inProcessTarget(asOf: string): Promise<Target> {
+async function inProcessTarget(asOf: string, knowledge: KnowledgeBase): Promise<Target> {
   const config = loadConfig(process.env);
-  const knowledge = await openKnowledgeBase({
-    ...(config.knowledgeDistDir ? { distDir: path.resolve(config.knowledgeDistDir) } : {}),
-    ...(config.embeddings ? { embedder: createOpenAiEmbedder(config.embeddings) } : {}),
-  });
-  const composer = config.llm
-    ? createModelComposer({ ...config.llm, ruleSets: knowledge.ruleSets, assistantName: knowledge.assistantName })
-    : undefined;
-  if (composer) process.stderr.write(`措辞：模型 ${composer.model}（${config.llm!.baseURL}），金额仍由计算器给出并经护栏检查\n`);
   return createInProcessTarget({
     knowledge,
-    ...(composer ? { composer, modelTimeoutMs: config.llm!.timeoutMs } : {}),
+    ...(config.llm ? { composer: modelComposer(config, knowledge), modelTimeoutMs: config.llm.timeoutMs } : {}),
     hotline: config.hotline,
     today: asOf,
+  });
+}
+
+function modelComposer(config: ReturnType<typeof loadConfig>, knowledge: KnowledgeBase) {
+  const composer = createModelComposer({ ...config.llm!, ruleSets: knowledge.ruleSets, assistantName: knowledge.assistantName });
+  process.stderr.write(`措辞：模型 ${composer.model}（${config.llm!.baseURL}），金额仍由计算器给出并经护栏检查\n`);
+  return composer;
+}
+
+async function openBase(): Promise<KnowledgeBase> {
+  const config = loadConfig(process.env);
+  return openKnowledgeBase({
+    ...(config.knowledgeBase ? { base: config.knowledgeBase } : {}),
+    ...(config.knowledgeDistDir ? { distDir: path.resolve(config.knowledgeDistDir) } : {}),
+    ...(config.embeddings ? { embedder: createOpenAiEmbedder(config.embeddings) } : {}),
   });
 }
 
@@ -52,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'as-of': { type: 'string' },
       concurrency: { type: 'string' },
+      set: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,8 +94,11 @@ async function main(argv: string[]): Promise<number> {
     .flatMap((f) => f.split(','))
     .map((f) => f.trim())
     .filter(Boolean);
-  const cases = filterCases(loadGoldenSet(), filters);
-  const target = values.url ? createHttpTarget({ url: values.url }) : await inProcessTarget(asOf);
+  // The base's own golden set unless a set is named; over HTTP the service's base is the caller's business.
+  const knowledge = values.url && values.set ? undefined : await openBase();
+  const setPath = values.set ? path.resolve(values.set) : goldenDirFor(knowledge!.base.name);
+  const cases = filterCases(loadGoldenSet(setPath), filters);
+  const target = values.url ? createHttpTarget({ url: values.url }) : await inProcessTarget(asOf, knowledge!);
   const concurrency = Number(values.concurrency ?? (target.mode === 'http' ? 4 : 1));
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     console.error(`--concurrency 须为正整数：${values.concurrency}`);

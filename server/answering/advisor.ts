@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { AnswerBody, CalculationBody, CitationBody } from '../schemas.js';
 import { emptySession, type Session, type SessionStore } from '../sessions/session-store.js';
 import { createMemo, type MemoStats } from './analysis-cache.js';
+import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
 import { declarationsOf } from './compose/award-text.js';
 import { guardReply, type GuardViolation } from './guard.js';
 import { awardInfo, whichTopic } from './handlers/award-info.js';
@@ -216,16 +217,33 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
   /** Reads one turn against the conversation: the facts for this question and what to remember. */
   function readConversation(reading: TextReading, session: Session, asOf: string) {
     const known = new Map<string, FactValue>(Object.entries(session.facts).map(([id, f]) => [id, f.value]));
-    const turn = readTurn(reading, readingContext, { asOf, pending: session.pending, contextFacts: moneyFactsOf(session.topics), known });
+    const correctable = terms.topics
+      .filter((t) => session.topics.includes(t.topic.id))
+      .flatMap((t) => [...t.ownFacts, ...t.topic.rules.flatMap((id) => [...factsOfRule(terms.rules.get(id)!.rule)])])
+      .filter((id, i, all) => all.indexOf(id) === i && decls.get(id)?.type === 'enum' && known.has(id));
+    const turn = readTurn(reading, readingContext, {
+      asOf,
+      pending: session.pending,
+      contextFacts: moneyFactsOf(session.topics),
+      known,
+      correctable,
+    });
     const facts = new Map<string, KnownFact>(
       Object.entries(session.facts).map(([id, f]) => [id, { value: f.value, said: f.said, how: 'earlier' as const }]),
     );
     const persist = { ...session.facts };
-    // A denied value is withdrawn ("其实我们还不是省级专精特新").
+    // A denied value is withdrawn ("其实我们还不是省级专精特新", "小巨人是我搞错了"), and with it the year of that
+    // status, which the user had said of a status they no longer claim.
     for (const d of turn.facts.denied) {
       if (facts.get(d.factId)?.value === d.value) {
         facts.delete(d.factId);
         delete persist[d.factId];
+      }
+      for (const decl of decls.values()) {
+        if (decl.about?.fact === d.factId && decl.about.value === d.value && !turn.facts.stated.some((s) => s.factId === decl.id)) {
+          facts.delete(decl.id);
+          delete persist[decl.id];
+        }
       }
     }
     // Later statements win; of a ranked option list stated together, the highest.

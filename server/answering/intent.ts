@@ -51,7 +51,10 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     reading.references.length > 0 ||
     reading.documentsNamed.length > 0 ||
     reading.baseTerms;
-  if (reading.smalltalk && !signal) return { name: 'smalltalk' };
+  // A message that is nothing but greetings is smalltalk, even if a greeting contains a base word (机器人).
+  if (reading.smalltalk && state.newFacts === 0 && reading.references.length === 0 && reading.documentsNamed.length === 0) {
+    return { name: 'smalltalk' };
+  }
   // A base term or a hint is weak evidence: another programme named, or an everyday request, outweighs it;
   // an award, a fact about the company or a clause named does not.
   const strong =
@@ -86,6 +89,8 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
       reading.hypothetical ||
       state.knownFacts > 0 ||
       state.moneyIssue;
+    // 各等奖各奖多少: a question about the whole table, whoever asks it.
+    if (asks.each && state.companyFacts === 0 && !state.answeredPending) return { name: 'award-info' };
     if (
       ownCase &&
       (asks.amount || asks.yesNo || asks.limit || state.newFacts > 0 || state.answeredPending || state.moneyIssue || !asks.question)
@@ -97,7 +102,7 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
   }
   if (state.hinted >= 2 && (asks.award || reading.own)) return { name: 'which-topic' };
   if (state.newFacts > 0 && !asks.question) return { name: 'facts-noted' };
-  if ((reading.own || state.companyFacts > 0) && asks.award && reading.references.length === 0 && reading.documentsNamed.length === 0) {
+  if ((reading.own || state.companyFacts > 0) && asks.awardNoun && reading.references.length === 0 && reading.documentsNamed.length === 0) {
     return { name: 'overview' };
   }
   if (!signal) return reading.unrelated ? { name: 'out-of-scope', reason: 'other-topic' } : { name: 'scope-check' };

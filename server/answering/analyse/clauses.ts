@@ -119,5 +119,6 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
   for (let i = 1; i < hits.length; i++) {
     if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
   }
-  return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)/.test(after);
+  // Negated after the phrase (资质没过期), or withdrawn as a mistake (小巨人是我搞错了).
+  return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)|^(?:是)?(?:我)?(?:搞错|弄错|说错|记错|写错|搞混)/.test(after);
 }

@@ -1,4 +1,4 @@
-import { findMoneyMentions, type MoneyMention } from '../../../knowledge/text/money.js';
+import { findMoneyMentions, parseMoney, type MoneyMention } from '../../../knowledge/text/money.js';
 import type { Language } from '../language/language.js';
 import type { MessageClause } from './clauses.js';
 
@@ -50,7 +50,11 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
   const out: ReadMoney[] = [];
   for (const clause of clauses) {
     const text = clause.text;
-    const mentions = findMoneyMentions(text);
+    const found = findMoneyMentions(text);
+    const extra = labelledFigures(text, clauses, clause).filter(
+      (f) => !found.some((m) => f.index < m.index + m.text.length && m.index < f.index + f.text.length),
+    );
+    const mentions = [...found, ...extra].sort((a, b) => a.index - b.index);
     mentions.forEach((m, i) => {
       const before = text.slice(Math.max(0, m.index - 10), m.index);
       const end = m.index + m.text.length;
@@ -90,6 +94,21 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
     const next = out.find((m) => m.clause > clause.index && m.clause <= clause.index + 2 && m.basis === undefined);
     const target = next ?? previous;
     if (target) target.basis = basis;
+  }
+  return out;
+}
+
+/** Grouped digits with no unit (1,500,000) that an amount label or a tax basis introduces: a figure off an invoice or a table. */
+const GROUPED_FIGURE = /(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d万元亿wkWK])/g;
+const AMOUNT_LABEL = /(?:不含税|含税|未税|税后|税前|价税合计|税额|金额|总额|合计|小计|总价|单价|投资|投入|费用|价款|价格)[^\d]{0,4}$/;
+
+function labelledFigures(text: string, clauses: readonly MessageClause[], clause: MessageClause): MoneyMention[] {
+  const out: MoneyMention[] = [];
+  for (const m of text.matchAll(GROUPED_FIGURE)) {
+    const before = text.slice(Math.max(0, m.index - 8), m.index) || labelBefore(clauses, clause);
+    if (!AMOUNT_LABEL.test(before)) continue;
+    const yuan = parseMoney(m[0]);
+    if (yuan !== null) out.push({ text: m[0], index: m.index, yuan });
   }
   return out;
 }

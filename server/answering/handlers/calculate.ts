@@ -237,7 +237,10 @@ function moneyIssueReply(ctx: TurnContext, issue: MoneyIssue, rules: readonly { 
   const relevant = rules.filter(({ rule }) => factsOfRule(rule).has(issue.factId)).map(({ rule }) => rule);
   const ruleText = relevant
     .slice(0, 2)
-    .map((rule) => `${rule.title}${amountText(rule, ctx.decls)}`)
+    .map((rule) => {
+      const threshold = thresholdText(rule, ctx.decls);
+      return `${rule.title}${amountText(rule, ctx.decls)}${threshold ? `，${threshold}` : ''}`;
+    })
     .join('；');
   const answer = `${why}${ruleText ? `按政策，${ruleText}。` : ''}请告诉我${basis}的${label}，我再帮您算。`;
   return {

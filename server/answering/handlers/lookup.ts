@@ -102,7 +102,7 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
 
   const first = chosen[0]!;
   const meta = ctx.knowledge.getDocument(first.docId);
-  if (ctx.reading.asks.when && !chosen.some((c) => c.kind === 'closing')) {
+  if (ctx.reading.asks.validity && !chosen.some((c) => c.kind === 'closing')) {
     const validity = validityClause(ctx, ctx.reading.documentsNamed[0] ?? first.docId);
     if (validity && (validity.docId === first.docId || ctx.reading.documentsNamed.length > 0)) chosen.unshift(validity);
   }
@@ -120,7 +120,9 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
       ? [`《${docName}》${clauseName(main)}${title}的责任单位：${main.responsibleUnits.join('、')}。`]
       : [`《${docName}》${clauseName(main)}${title}：${sentences.join('')}`];
   const validity =
-    mainMeta?.validity.to && (ctx.reading.asks.when || ctx.asOf > mainMeta.validity.to) ? validitySentence(mainMeta, ctx.asOf) : undefined;
+    mainMeta?.validity.to && (ctx.reading.asks.validity || ctx.asOf > mainMeta.validity.to)
+      ? validitySentence(mainMeta, ctx.asOf)
+      : undefined;
   if (validity) lines.push(validity);
 
   const details: string[] = [];

@@ -27,7 +27,10 @@ export const LanguageSchema = z.strictObject({
   askYesNo: words,
   askOverview: z.array(FrameSchema).min(1),
   askWhen: words,
+  askValidity: words,
   askWho: words,
+  awardNouns: words,
+  smalltalkFillers: words,
   awardWords: words,
   distributive: words,
   total: words,
@@ -86,7 +89,10 @@ export interface Language {
   askYesNo: WordList;
   askOverview: Frame[];
   askWhen: WordList;
+  askValidity: WordList;
   askWho: WordList;
+  awardNouns: WordList;
+  smalltalkFillers: WordList;
   awardWords: WordList;
   distributive: WordList;
   total: WordList;
@@ -120,7 +126,10 @@ export function compileLanguage(data: LanguageData): Language {
     askYesNo: list('askYesNo'),
     askOverview: data.askOverview.map(parseFrame),
     askWhen: list('askWhen'),
+    askValidity: list('askValidity'),
     askWho: list('askWho'),
+    awardNouns: list('awardNouns'),
+    smalltalkFillers: list('smalltalkFillers'),
     awardWords: list('awardWords'),
     distributive: list('distributive'),
     total: list('total'),

@@ -53,6 +53,11 @@ export interface ReadFactsOptions {
   contextFacts?: readonly string[];
   /** Facts known from earlier turns (同一年 refers to them). */
   known?: ReadonlyMap<string, FactValue>;
+  /**
+   * Facts of the conversation's awards a correction may change by a short name ("说错了，是省级的"), the
+   * ones only those awards read first.
+   */
+  correctable?: readonly string[];
 }
 
 /** A fact stated by a whole clause (its words are where it came from). */
@@ -70,6 +75,8 @@ function factClauses(clauses: readonly MessageClause[]): MessageClause[] {
  * does not state it of the asker's company: only a statement, or a question in the company's own voice, does.
  */
 function statesOfCompany(clause: MessageClause, lang: Language, terms: BaseTerms): boolean {
+  // "一、二、三等奖各奖多少": several cases asked about at once are a question about the table.
+  if (lang.distributive.test(clause.text)) return false;
   // "小巨人买设备能补多少": a case named in a question about an award's amount is the case to work out.
   return (
     !clause.question ||
@@ -231,12 +238,14 @@ export function readFacts(
         const at = clause.text.indexOf(name.toLowerCase());
         return at >= 0 && free(at, name.length);
       });
-      // Or no status in the clause, and the message states only this one ("我们是省级专精特新，2025年认定的").
-      const onlyStatus =
-        !named &&
-        statedAbout.length > 0 &&
-        statedAbout.every((v) => v === about.value) &&
-        !stated.some((s) => s.clause === clause.index && s.factId === about.fact);
+      // Or the clause names no status at all, and the message states this one ("我们是省级专精特新，2025年认定的";
+      // "省级…又拿了小巨人，都是今年新认定的" gives the year to both).
+      const namesAnyStatus = target!.options.some(
+        (o) =>
+          o.frames.some((f) => matchFrame(clause.text, f)) ||
+          o.replies.some((name) => name.length >= 2 && !lang.negators.test(name) && clause.text.includes(name.toLowerCase())),
+      );
+      const onlyStatus = !named && !namesAnyStatus && statedAbout.includes(about.value);
       if (!named && !onlyStatus) continue;
       const year = yearOf(clause.text, options.asOf);
       if (year === undefined) continue;
@@ -249,15 +258,18 @@ export function readFacts(
       .filter(([id]) => id !== fact.decl.id && terms.facts.get(id)?.decl.type === 'year')
       .map(([, v]) => v)
       .find((v): v is number => typeof v === 'number');
-    if (other !== undefined)
+    if (other !== undefined) {
+      stated.push(statedIn(clause, fact.decl.id, other));
+      continue;
+    }
+    // "同一年被新认定为省级和国家级", no year said: the two are in one year, which year does not change the
+    // award while it is within the policy's years; worked out as this year, and said so.
+    if (sameYear.filter((s) => s.clause === clause).length >= 2) {
       stated.push({
-        factId: fact.decl.id,
-        value: other,
-        said: clause.text,
-        clause: clause.index,
-        hypothetical: clause.hypothetical,
-        how: 'stated',
+        ...statedIn(clause, fact.decl.id, Number(options.asOf.slice(0, 4))),
+        said: `${clause.text}（未说明哪一年，按今年计）`,
       });
+    }
   }
 
   // Money.
@@ -272,6 +284,17 @@ export function readFacts(
   if (options.pending && !stated.some((s) => s.factId === options.pending)) {
     const reply = replyTo(options.pending, clauses, money, terms, lang, options.asOf);
     if (reply) stated.push(reply);
+  }
+  // A correction by a short name ("不好意思，说错了，是省级的，不是国家级"): the first fact of the conversation's
+  // awards it can change.
+  if (clauses.some((c) => c.correction) && stated.length === 0) {
+    for (const factId of options.correctable ?? []) {
+      const reply = replyTo(factId, clauses, money, terms, lang, options.asOf);
+      if (reply && reply.value !== options.known?.get(factId)) {
+        stated.push(reply);
+        break;
+      }
+    }
   }
   return { stated, denied, issues };
 }
@@ -335,6 +358,24 @@ function readMoneyFact(
   });
   const tied = candidates.filter(tiedToFact);
   const issues: MoneyIssue[] = [];
+  // "这1500万里有500万元其实是厂房装修": part of a figure already given is not this fact, so it comes off.
+  const known = options.known?.get(fact.decl.id);
+  if (typeof known === 'number') {
+    const whole = candidates.find((m) => m.yuan === known && (m.anaphoric || m.total || /里|中|其中/.test(byIndex.get(m.clause)!.text)));
+    const part = candidates.find(
+      (m) =>
+        m !== whole &&
+        m.yuan < known &&
+        windowOf(m).some((c) => mentions(c, fact.excludes) || (mentions(c, fact.cues) && lang.negators.test(c.text))),
+    );
+    if (whole && part) {
+      const clause = byIndex.get(part.clause)!;
+      return {
+        value: { ...statedIn(clause, fact.decl.id, known - part.yuan), said: `${whole.text} − ${part.text}` },
+        issues,
+      };
+    }
+  }
   const usable = tied.filter((m) => m.role === 'stated');
   const said = (m: ReadMoney) => m.text;
   if (usable.length === 0) {
@@ -377,8 +418,19 @@ function readMoneyFact(
     value = total.yuan;
     source = [total];
   } else {
-    // Several figures are items to add up (两张发票、设备和软件), except a repeat that refers back (这500万).
-    source = pool.filter((m) => !(m.anaphoric && pool.some((o) => o !== m && o.yuan === m.yuan)));
+    // Several figures are items to add up (两张发票、设备和软件), except a repeat: one that refers back (这500万),
+    // or the same figure said again with no label of its own ("是六百万 六百万").
+    const labelOf = (m: ReadMoney) =>
+      windowOf(m)
+        .map((c) => c.text)
+        .join('')
+        .replace(m.text, '')
+        .replace(/[\s，,。是的啊呢吧哈嗯]/g, '');
+    source = pool.filter((m, i) => {
+      if (m.anaphoric && pool.some((o) => o !== m && o.yuan === m.yuan)) return false;
+      const earlier = pool.slice(0, i).find((o) => o.yuan === m.yuan);
+      return !(earlier && labelOf(m) === '' && !lang.additive.test(labelOf(earlier)));
+    });
     value = source.reduce((sum, m) => sum + m.yuan, 0);
   }
   const first = byIndex.get(source[0]!.clause)!;

@@ -1,12 +1,12 @@
 import { matchAnyFrame, type Frame } from '../../../knowledge/rules/frames.js';
 import type { Clause } from '../../../knowledge/types.js';
-import type { FactValue } from '../../calculator/facts.js';
+
 import { readClauses, type MessageClause } from '../analyse/clauses.js';
 import { readMoney, readPercentClaims, type ReadMoney } from '../analyse/money-roles.js';
 import { readMessage } from '../analyse/noise.js';
 import type { Language } from '../language/language.js';
 import type { BaseTerms, CompiledTopic } from './base-terms.js';
-import { readFacts, type FactsRead } from './read-facts.js';
+import { readFacts, type FactsRead, type ReadFactsOptions } from './read-facts.js';
 import { findTopics, hintedTopics } from './topics.js';
 
 /**
@@ -63,10 +63,14 @@ export interface Asks {
   award: boolean;
   /** Asks about each of several (各、分别). */
   each: boolean;
+  /** Names an award or subsidy (补贴、奖励) or asks what one pays (能拿多少). */
+  awardNoun: boolean;
   limit: boolean;
   yesNo: boolean;
   overview: boolean;
   when: boolean;
+  /** Asks whether a document still runs (有效期、到期), not when it was issued. */
+  validity: boolean;
   who: boolean;
 }
 
@@ -113,7 +117,17 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
   const places = ctx.places.map((p) => p.toLowerCase());
   const namesHome = places.some((p) => text.includes(p));
   const otherRegion = namesHome ? undefined : lang.regions.find((r) => !places.includes(r) && text.includes(r));
-  const parts = text.split(/[，。！？,.!?~～\s]+/).filter(Boolean);
+  // Greetings compared part by part, fillers and repeats left out (好的好的 谢谢啊 辛苦了).
+  const withoutFillers = (p: string) =>
+    lang.smalltalk.has(p) ? p : lang.smalltalkFillers.find(p).reduceRight((t, h) => t.slice(0, h.start) + t.slice(h.end), p);
+  const isSmalltalk = (p: string) => lang.smalltalk.has(p) || /^(?:谢谢|感谢|多谢|辛苦)[^\d]{0,6}$/.test(p);
+  // A part is a greeting as a whole ("hi there"), or every word of it is one ("好的好的 谢谢啊").
+  const parts = text
+    .split(/[，。！？,.!?~～]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const smalltalkPart = (p: string) =>
+    isSmalltalk(withoutFillers(p)) || p.split(/\s+/).every((w) => withoutFillers(w) === '' || isSmalltalk(withoutFillers(w)));
   const asks: Asks = {
     question: own.some((c) => c.question),
     // 多少家、几名 ask for a count; money is asked only when another amount word remains.
@@ -123,7 +137,9 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     limit: lang.askLimit.test(text),
     yesNo: lang.askYesNo.test(text),
     overview: own.some((c) => matchAnyFrame(c.text, lang.askOverview)),
+    awardNoun: lang.awardNouns.test(text),
     when: lang.askWhen.test(text),
+    validity: lang.askValidity.test(text),
     who: lang.askWho.test(text),
   };
   return {
@@ -140,7 +156,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     ownImplied: own.some((c) => !c.hearsay && !c.otherParty && /[了过](?![吗呢么嘛])/.test(c.text) && lang.askAmount.test(c.text)),
     hypothetical: own.some((c) => c.hypothetical),
     hearsay: own.some((c) => c.hearsay),
-    smalltalk: parts.length > 0 && parts.every((p) => lang.smalltalk.has(p)),
+    smalltalk: parts.length > 0 && parts.every(smalltalkPart),
     refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
     injectedClauses,
     unrelated: lang.unrelated.test(text),
@@ -161,11 +177,7 @@ export interface TurnReading {
   hinted: CompiledTopic[];
 }
 
-export function readTurn(
-  reading: TextReading,
-  ctx: ReadingContext,
-  options: { asOf: string; pending?: string; contextFacts?: readonly string[]; known?: ReadonlyMap<string, FactValue> },
-): TurnReading {
+export function readTurn(reading: TextReading, ctx: ReadingContext, options: ReadFactsOptions): TurnReading {
   const facts = readFacts(reading.clauses, reading.money, ctx.terms, ctx.lang, options);
   // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
   const topicClauses = reading.clauses.length > 0 ? reading.clauses : reading.injectedClauses;
