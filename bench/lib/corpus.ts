@@ -4,11 +4,12 @@
  * knowledge base's own laws, so what is indexed here is what the advisor would index if the library grew.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { cleanLawMarkdown } from '../../knowledge/pipeline/clean.js';
+import { listLawFiles } from '../../knowledge/train/train-word-vectors.js';
 import { parseLaw } from '../../knowledge/pipeline/parse.js';
 import type { DocumentMeta, PolicyDocument } from '../../knowledge/types.js';
 
@@ -23,18 +24,7 @@ export function corpusDirFromArgs(argv: string[] = process.argv.slice(2)): strin
 }
 
 /** Every `.md` file under the corpus folder (it nests by category), as POSIX relative paths in code-point order. */
-export function listCorpusFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && entry.name.endsWith('.md')) out.push(child);
-    }
-  };
-  walk('');
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
+export const listCorpusFiles = listLawFiles;
 
 const digest = (text: string) => createHash('sha1').update(text).digest('hex');
 
