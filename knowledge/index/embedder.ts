@@ -20,6 +20,29 @@ export interface Embedder {
    */
   readonly maxClauses?: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * A soft-matching channel over these clause texts, for embedders that know word similarities (the law word
+   * vectors): each question word matched to its most similar clause word. Undefined when the embedder has none
+   * or its data is missing; the retriever then fuses BM25 and vectors as before.
+   */
+  createSoftMatcher?(texts: readonly string[]): SoftMatcher | undefined;
+}
+
+/** Word-level soft matching of a question against fixed clause texts (see `Embedder.createSoftMatcher`). */
+export interface SoftMatcher {
+  /** How many clauses it scores. */
+  readonly size: number;
+  /**
+   * Per clause, in 0..1: the weighted share of the question's words the clause matches, each word by its most
+   * similar clause word (1 for the word itself, its cosine above a threshold for a similar one, rescaled).
+   * `expansions` (synonyms of the question's words) can only add: the best-matching one counts, at a lower weight.
+   */
+  score(words: readonly string[], expansions?: readonly string[]): Float64Array;
+  /**
+   * Per clause, the cosine of the question's text vector with the clause's, both composed from the same word
+   * vectors (unlike `score`, a whole-text comparison); undefined when the matcher keeps no clause vectors.
+   */
+  similarity?(words: readonly string[]): Float64Array | undefined;
 }
 
 function fnv1a(text: string): number {

@@ -2,7 +2,7 @@ import Nzh from 'nzh';
 import type { Clause, Jurisdiction, PolicyDocument } from '../types.js';
 import { matchingKey, normaliseInput } from '../text/normalise.js';
 import type { Bm25Index } from './bm25.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, SoftMatcher } from './embedder.js';
 import type { Tokenizer } from './tokenize.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -20,10 +20,19 @@ export interface SearchOptions {
 
 export interface SearchHit {
   clause: Clause;
-  /** Fused score (reciprocal rank fusion), higher is better. */
+  /**
+   * Fused score, higher is better: reciprocal rank fusion of the lists; with the soft-matching channel, that
+   * blended with the normalised semantic evidence (see `AdaptiveFusion`), in 0..1 (references above 1).
+   */
   score: number;
   /** How the hit was found: an explicit reference (第19条), or its ranks in each list (1-based). */
-  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number };
+  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number; softRank?: number };
+  /**
+   * Evidence in 0..1 that this clause answers the question, comparable across questions (unlike `score`): the
+   * stronger of its exact-word evidence (BM25) and its soft word match; see `hitConfidence`. Absent when the
+   * retriever has no soft-matching channel.
+   */
+  confidence?: number;
 }
 
 export interface Retriever {
@@ -46,9 +55,75 @@ export interface RetrieverParts {
   topK?: number;
   /** RRF constant and list weights; tuned on the retrieval test set. */
   fusion?: { k: number; bm25Weight: number; vectorWeight: number };
+  /**
+   * The soft-matching channel and the query-dependent fusion it enables: on by default when the embedder offers
+   * one (`Embedder.createSoftMatcher`), the vector list is searched and the base has at most `SOFT_MATCH_MAX_CLAUSES`
+   * clauses; false turns it off (the fusion is then exactly BM25 ⊕ vectors by reciprocal rank).
+   */
+  adaptive?: Partial<AdaptiveFusion> | false;
+}
+
+/**
+ * Query-dependent fusion. Reciprocal rank fusion of BM25 and the vector list suits questions worded like the
+ * clauses; a question in everyday words (我们想去国外开拓市场 for a clause on 出海) shares few words with its
+ * clause, BM25's best score is weak, and the semantic evidence should decide instead. So the retriever measures
+ * how strongly BM25 matched — its best score in units of the IDF of a word found in one clause only — and blends:
+ *
+ *   score = g · RRF / max RRF + (1 − g) · S / max S,   g = clamp((strength − lexical[0]) / (lexical[1] − lexical[0]))
+ *   S     = weights.bm25 · BM25 / max BM25 + weights.soft · soft' + weights.vector · cosine' + weights.text · text'
+ *
+ * (′: min–max normalised over the candidates). A question whose best BM25 match is worth `lexical[1]` rare words
+ * or more ranks exactly as before. Tuned on the paraphrase DEV half and the project retrieval set
+ * (bench/paraphrase-retrieval.ts), never on the TEST half.
+ */
+export interface AdaptiveFusion {
+  /** BM25 strength (best score ÷ IDF of a one-clause word) below which only S counts, and above which only RRF. */
+  lexical: [number, number];
+  /** Weights of S: BM25, the soft match, the vector list's cosine, the word vectors' whole-text cosine. */
+  weights: { bm25: number; soft: number; vector: number; text: number };
+}
+
+export const DEFAULT_ADAPTIVE_FUSION: AdaptiveFusion = { lexical: [4, 8], weights: { bm25: 1, soft: 1.5, vector: 0.5, text: 0.5 } };
+
+/**
+ * Above this many clauses the soft-matching channel is not built (as the local embedder's vector index is not):
+ * its postings and the scan of every clause per question grow with the base. The fusion is then RRF as before.
+ */
+export const SOFT_MATCH_MAX_CLAUSES = 20_000;
+
+/**
+ * The evidence that a clause answers a question, in 0..1: the stronger of its lexical strength (BM25 score ÷ IDF
+ * of a one-clause word, scaled so that `lexicalFull` such words count 1) and its soft match (the weighted share of
+ * the question's words the clause matches, exactly or by a similar word).
+ */
+export function hitConfidence(evidence: { bm25Strength: number; soft: number }, lexicalFull = DEFAULT_ADAPTIVE_FUSION.lexical[1]): number {
+  return Math.max(Math.min(1, evidence.bm25Strength / lexicalFull), Math.min(1, Math.max(0, evidence.soft)));
+}
+
+/** The confidence of a search's best hit (0 when nothing was found or the retriever has no soft matching). */
+export function searchConfidence(hits: readonly SearchHit[]): number {
+  return hits[0]?.confidence ?? 0;
 }
 
 const CANDIDATES = 50;
+/** Up to this many clauses, the vector list is read whole (an exact scan anyway) to normalise its cosines. */
+const FULL_VECTOR_LIST = 4096;
+
+/** Clause text as indexed (as `indexableText` of the knowledge base composes it), for the soft-matching channel. */
+function clauseText(clause: Clause, shortTitle: string | undefined): string {
+  return [
+    shortTitle ?? '',
+    clause.label,
+    clause.aliases.join(' '),
+    clause.path.join(' '),
+    clause.heading,
+    clause.heading,
+    clause.text,
+  ].join('\n');
+}
+
+/** Soft matchers by clause list and embedder: the retrievers `retrieverWith` makes over the same index share one. */
+const softMatchers = new WeakMap<Clause[], WeakMap<Embedder, SoftMatcher | undefined>>();
 const NUMBER = '(\\d+|[一二三四五六七八九十百零两]+)';
 const ARTICLE_REF = new RegExp(`第${NUMBER}(?:条|项|款)`, 'g');
 const ITEM_LABEL_REF = /([一二三四五六七八九十]+)[（(]([一二三四五六七八九十]+)[）)]\s*(\d+)?/g;
@@ -65,6 +140,29 @@ export function createRetriever(parts: RetrieverParts): Retriever {
   const { clauses, bm25, vectors, embedder, tokenizer } = parts;
   const fusion = parts.fusion ?? { k: 10, bm25Weight: 1, vectorWeight: embedder?.fusionWeight ?? 1 };
   const topK = parts.topK ?? 5;
+  const adaptive: AdaptiveFusion | undefined =
+    parts.adaptive === false
+      ? undefined
+      : { ...DEFAULT_ADAPTIVE_FUSION, ...parts.adaptive, weights: { ...DEFAULT_ADAPTIVE_FUSION.weights, ...parts.adaptive?.weights } };
+  // One soft matcher per clause list and embedder (see `softMatchers`), built when the retriever is made.
+  let softMatcher: SoftMatcher | undefined | null = null;
+  const soft = (): SoftMatcher | undefined => {
+    if (softMatcher !== null) return softMatcher;
+    softMatcher = undefined;
+    if (!adaptive || !vectors || !embedder?.createSoftMatcher || clauses.length === 0 || clauses.length > SOFT_MATCH_MAX_CLAUSES)
+      return softMatcher;
+    let byEmbedder = softMatchers.get(clauses);
+    if (!byEmbedder) softMatchers.set(clauses, (byEmbedder = new WeakMap()));
+    if (byEmbedder.has(embedder)) return (softMatcher = byEmbedder.get(embedder));
+    const titles = new Map(parts.documents.map((d) => [d.meta.id, d.meta.shortTitle]));
+    softMatcher = embedder.createSoftMatcher(clauses.map((c) => clauseText(c, titles.get(c.docId))));
+    byEmbedder.set(embedder, softMatcher);
+    return softMatcher;
+  };
+  // Built now rather than on the first question, which would otherwise wait for it (tens of milliseconds).
+  soft();
+  /** IDF of a term found in one clause only: the unit of BM25 strength. */
+  const rareIdf = Math.log(1 + (Math.max(1, bm25.size) - 0.5) / 1.5);
   const byDoc = new Map<string, Map<string, Clause>>();
   const position = new Map<Clause, number>();
   clauses.forEach((clause, i) => {
@@ -148,7 +246,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         if (!accept(doc)) return;
         const hit = hitFor(doc);
         hit.matchedBy.reference = true;
-        hit.score += 1 - i * 0.01; // above any fused score, in the order named
+        hit.score += 2 - i * 0.01; // above any fused score, in the order named
       });
 
       // Once the search is limited to a named document, its name only adds noise (实施 in 河南省实施…办法).
@@ -158,23 +256,86 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         const name = aliasList.filter((a) => a.docId === named[0] && key.includes(a.name)).sort((a, b) => b.name.length - a.name.length)[0];
         if (name) searchText = key.replace(name.name, ' ');
       }
-      const lexical = bm25.search(tokenizer.queryTerms(searchText), CANDIDATES, filtered ? accept : undefined);
+      const queryTerms = tokenizer.queryTerms(searchText);
+      const lexical = bm25.search(queryTerms, CANDIDATES, filtered ? accept : undefined);
+      // Reciprocal rank fusion, as before the soft channel: kept apart from reference scores to be blended.
+      const rrf = new Map<number, number>();
+      const addRrf = (doc: number, value: number) => rrf.set(doc, (rrf.get(doc) ?? 0) + value);
       lexical.forEach(({ doc }, rank) => {
-        const hit = hitFor(doc);
-        hit.matchedBy.bm25Rank = rank + 1;
-        hit.score += fusion.bm25Weight / (fusion.k + rank + 1);
+        hitFor(doc).matchedBy.bm25Rank = rank + 1;
+        addRrf(doc, fusion.bm25Weight / (fusion.k + rank + 1));
       });
+      let vectorHits: { doc: number; similarity: number }[] = [];
       if (vectors && embedder && vectors.size > 0) {
         const [vector] = await embedder.embed([searchText]);
-        vectors.search(vector!, CANDIDATES, filtered ? accept : undefined).forEach(({ doc }, rank) => {
-          const hit = hitFor(doc);
-          hit.matchedBy.vectorRank = rank + 1;
-          hit.score += fusion.vectorWeight / (fusion.k + rank + 1);
+        const depth = vectors.size <= FULL_VECTOR_LIST ? vectors.size : CANDIDATES;
+        vectorHits = vectors.search(vector!, depth, filtered ? accept : undefined);
+        vectorHits.slice(0, CANDIDATES).forEach(({ doc }, rank) => {
+          hitFor(doc).matchedBy.vectorRank = rank + 1;
+          addRrf(doc, fusion.vectorWeight / (fusion.k + rank + 1));
         });
       }
-      if (options.preferClausesWithAmounts) {
-        for (const hit of fused.values())
-          if (hit.clause.amountsYuan.length > 0 && !hit.matchedBy.reference) hit.score += 0.5 / (fusion.k + 1);
+      const matcher = soft();
+      const amountBonus = (hit: SearchHit) =>
+        options.preferClausesWithAmounts && hit.clause.amountsYuan.length > 0 && !hit.matchedBy.reference ? 0.5 / (fusion.k + 1) : 0;
+      if (!matcher || !adaptive) {
+        for (const [doc, value] of rrf) hitFor(doc).score += value;
+        for (const hit of fused.values()) hit.score += amountBonus(hit);
+      } else {
+        const words = tokenizer.words(normaliseInput(searchText));
+        const expansions = queryTerms.filter((t) => t.weight < 1 && !t.term.startsWith('#')).map((t) => t.term);
+        const softScores = matcher.score(words, expansions);
+        const textScores = adaptive.weights.text > 0 ? matcher.similarity?.(words) : undefined;
+        let textMin = Infinity;
+        let textMax = -Infinity;
+        // The soft list: its best CANDIDATES clauses among those accepted.
+        const softRanked: number[] = [];
+        let softMin = Infinity;
+        let softMax = 0;
+        for (let doc = 0; doc < softScores.length; doc++) {
+          if (filtered && !accept(doc)) continue;
+          const value = softScores[doc]!;
+          softMin = Math.min(softMin, value);
+          softMax = Math.max(softMax, value);
+          if (textScores) {
+            textMin = Math.min(textMin, textScores[doc]!);
+            textMax = Math.max(textMax, textScores[doc]!);
+          }
+          if (value > 0) softRanked.push(doc);
+        }
+        softRanked.sort((a, b) => softScores[b]! - softScores[a]! || a - b).splice(CANDIDATES);
+        softRanked.forEach((doc, rank) => (hitFor(doc).matchedBy.softRank = rank + 1));
+
+        const bm25Score = new Map(lexical.map(({ doc, score }) => [doc, score]));
+        const bm25Max = lexical[0]?.score ?? 0;
+        const similarity = new Map(vectorHits.map(({ doc, similarity: s }) => [doc, s]));
+        const vectorMax = vectorHits[0]?.similarity ?? 0;
+        const vectorMin = vectorHits.length > 0 ? vectorHits[vectorHits.length - 1]!.similarity : 0;
+        const strength = bm25Max / rareIdf;
+        const [low, high] = adaptive.lexical;
+        const g = Math.min(1, Math.max(0, (strength - low) / Math.max(1e-9, high - low)));
+        const { weights } = adaptive;
+        const semantic = new Map<number, number>();
+        for (const hit of fused.values()) {
+          const doc = position.get(hit.clause)!;
+          const cosine = similarity.get(doc);
+          semantic.set(
+            doc,
+            (bm25Max > 0 ? (weights.bm25 * (bm25Score.get(doc) ?? 0)) / bm25Max : 0) +
+              (softMax > softMin ? (weights.soft * (softScores[doc]! - softMin)) / (softMax - softMin) : 0) +
+              (cosine !== undefined && vectorMax > vectorMin ? (weights.vector * (cosine - vectorMin)) / (vectorMax - vectorMin) : 0) +
+              (textScores && textMax > textMin ? (weights.text * (textScores[doc]! - textMin)) / (textMax - textMin) : 0),
+          );
+        }
+        const rrfMax = Math.max(0, ...rrf.values());
+        const semanticMax = Math.max(0, ...semantic.values());
+        for (const hit of fused.values()) {
+          const doc = position.get(hit.clause)!;
+          const r = rrfMax > 0 ? (rrf.get(doc) ?? 0) / rrfMax : 0;
+          const sm = semanticMax > 0 ? semantic.get(doc)! / semanticMax : 0;
+          hit.score += g * r + (1 - g) * sm + (rrfMax > 0 ? amountBonus(hit) / rrfMax : 0);
+          hit.confidence = hitConfidence({ bm25Strength: (bm25Score.get(doc) ?? 0) / rareIdf, soft: softScores[doc]! });
+        }
       }
       return [...fused.values()].sort((a, b) => b.score - a.score || a.clause.order - b.clause.order).slice(0, k);
     },

@@ -3,15 +3,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../errors.js';
+import { computeWordNeighbours } from '../train/build-word-neighbours.js';
 import { DEFAULT_TRAIN_OPTIONS, randomizedSvd, symmetricEigen, train, type Csr } from '../train/train-word-vectors.js';
 import { createTokenizer } from './tokenize.js';
 import {
   concatenateScaled,
+  createSoftMatcher,
   createWordVectorEmbedder,
+  decodeWordNeighbours,
   decodeWordVectors,
+  DEFAULT_WORD_NEIGHBOURS_FILE,
   DEFAULT_WORD_VECTORS_FILE,
+  encodeWordNeighbours,
   encodeWordVectors,
   indexWordVectors,
+  NO_NEIGHBOUR,
+  readWordNeighbours,
   readWordVectors,
   textVector,
   type WordVectorModel,
@@ -109,6 +116,111 @@ describe('text vectors', () => {
     const ab = concatenateScaled(a, b, 0.3);
     expect(Math.hypot(...ab)).toBeCloseTo(1, 6);
     expect(cosine(ab, concatenateScaled(a, Float32Array.from([1, 0]), 0.3))).toBeCloseTo(0.3, 6);
+  });
+});
+
+/** Four words in two dimensions: 补贴 ≈ 补助 (cos 0.8), 罚款 far from both, 境外 orthogonal to 补贴; characters 补 and 外. */
+function neighbourModel(): WordVectorModel {
+  const model: Omit<WordVectorModel, 'checksum'> = {
+    header: {
+      format: 1,
+      dimensions: 2,
+      words: 4,
+      characters: 2,
+      vocabularyBytes: 0,
+      commonComponents: 0,
+      totalCount: 40,
+      training: { corpus: 'test', documents: 1, articles: 1, tokens: 40, options: {} },
+    },
+    words: ['补贴', '补助', '罚款', '境外'],
+    characters: ['补', '外'],
+    counts: Uint32Array.from([10, 10, 10, 10]),
+    scales: Float32Array.from([0.01, 0.01, 0.01, 0.01, 0.01, 0.01]),
+    // 补贴 (100, 0); 补助 (80, 60); 罚款 (-100, 0); 境外 (0, 100); 补 (100, 10); 外 (10, 100)
+    vectors: Int8Array.from([100, 0, 80, 60, -100, 0, 0, 100, 100, 10, 10, 100]),
+    common: new Float32Array(0),
+  };
+  return decodeWordVectors(encodeWordVectors(model));
+}
+
+describe('word neighbour lists', () => {
+  const model = neighbourModel();
+  const neighbours = decodeWordNeighbours(encodeWordNeighbours(computeWordNeighbours(model, { perRow: 2, minSimilarity: 0.3 })));
+
+  it('keeps each row’s most similar words above the threshold, not the word itself', () => {
+    const row = (r: number) => Array.from(neighbours.ids.subarray(r * 2, r * 2 + 2));
+    expect(row(0)).toEqual([1, NO_NEIGHBOUR]); // 补贴: 补助 (0.8); 境外 is orthogonal, 罚款 opposite
+    expect(row(3)).toEqual([1, NO_NEIGHBOUR]); // 境外: 补助 (0.6)
+    expect(row(5)).toEqual([3, 1]); // 外: 境外, then 补助
+    expect(neighbours.header.vectorsChecksum).toBe(model.checksum);
+  });
+
+  it('rejects a truncated or altered file', () => {
+    const bytes = encodeWordNeighbours(computeWordNeighbours(model, { perRow: 2, minSimilarity: 0.3 }));
+    expect(() => decodeWordNeighbours(bytes.subarray(0, bytes.length - 1))).toThrow(KnowledgeError);
+    const altered = Buffer.from(bytes);
+    altered[altered.length - 40]! ^= 1;
+    expect(() => decodeWordNeighbours(altered)).toThrow(/checksum/);
+  });
+
+  it('ships lists computed from the shipped model', () => {
+    const shipped = readWordNeighbours();
+    const vectors = readWordVectors();
+    expect(shipped.header.vectorsChecksum).toBe(vectors.checksum);
+    expect(shipped.header.rows).toBe(vectors.header.words + vectors.header.characters);
+    expect(readFileSync(DEFAULT_WORD_NEIGHBOURS_FILE).length).toBeLessThan(8_000_000);
+  });
+});
+
+describe('soft matching', () => {
+  const model = neighbourModel();
+  const lookup = indexWordVectors(model);
+  const neighbours = decodeWordNeighbours(encodeWordNeighbours(computeWordNeighbours(model, { perRow: 4, minSimilarity: 0.3 })));
+  const words = { words: (text: string) => text.split(' ').filter((w) => w !== '') };
+  const matcher = createSoftMatcher({
+    lookup,
+    neighbours,
+    tokenizer: words,
+    texts: ['补助 罚款', '罚款', '外资 补贴'],
+    settings: { sifA: 1 },
+  });
+
+  it('matches a word to itself fully and to a similar word in part', () => {
+    const exact = matcher.score(['补贴']);
+    expect(exact[2]).toBeCloseTo(1, 6);
+    // 补贴 → 补助 at cosine 0.8: (0.8 − 0.3) / 0.7, after int8 rounding of the stored cosine.
+    expect(exact[0]).toBeCloseTo(0.5 / 0.7, 1);
+    expect(exact[1]).toBe(0);
+  });
+
+  it('reaches clause words the model never saw through their characters', () => {
+    // 外资 is not in the model: its vector is its characters' mean, near 境外.
+    expect(lookup.wordRow('外资')).toBeUndefined();
+    expect(matcher.score(['境外'])[2]).toBeGreaterThan(0.5);
+  });
+
+  it('counts synonym expansions only by their best match, below a question word', () => {
+    const plain = matcher.score(['罚款']);
+    const expanded = matcher.score(['罚款'], ['补贴', '补助']);
+    expect(plain[2]).toBe(0);
+    expect(expanded[2]).toBeGreaterThan(0);
+    expect(expanded[2]).toBeLessThanOrEqual(0.45 + 1e-9);
+    expect(expanded[1]).toBe(plain[1]);
+  });
+
+  it('compares whole texts as well, and refuses lists of another model', () => {
+    const similarity = matcher.similarity!(['补贴'])!;
+    expect(similarity[2]).toBeGreaterThan(similarity[1]!);
+    const other = { ...neighbours, header: { ...neighbours.header, vectorsChecksum: 'another' } };
+    expect(() => createSoftMatcher({ lookup, neighbours: other, tokenizer: words, texts: ['补贴'] })).toThrow(KnowledgeError);
+  });
+
+  it('is offered by the word vector embedder only with lists of its own model', () => {
+    const withLists = createWordVectorEmbedder({ tokenizer: words, model, neighbours });
+    expect(withLists.createSoftMatcher?.(['补贴'])).toBeDefined();
+    expect(createWordVectorEmbedder({ tokenizer: words, model, neighbours: false }).createSoftMatcher?.(['补贴'])).toBeUndefined();
+    // The shipped lists belong to the shipped model, not to this one.
+    expect(createWordVectorEmbedder({ tokenizer: words, model }).createSoftMatcher?.(['补贴'])).toBeUndefined();
   });
 });
 
