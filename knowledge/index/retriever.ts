@@ -61,6 +61,8 @@ export interface RetrieverParts {
    * clauses; false turns it off (the fusion is then exactly BM25 ⊕ vectors by reciprocal rank).
    */
   adaptive?: Partial<AdaptiveFusion> | false;
+  /** EXPERIMENT: extra evidence channels, each scoring every clause; min–max normalised and added to S by weight. */
+  channels?: { weight: number; score(query: { text: string; words: readonly string[]; soft: Float64Array }): Float64Array }[];
 }
 
 /**
@@ -326,6 +328,24 @@ export function createRetriever(parts: RetrieverParts): Retriever {
               (cosine !== undefined && vectorMax > vectorMin ? (weights.vector * (cosine - vectorMin)) / (vectorMax - vectorMin) : 0) +
               (textScores && textMax > textMin ? (weights.text * (textScores[doc]! - textMin)) / (textMax - textMin) : 0),
           );
+        }
+        for (const channel of parts.channels ?? []) {
+          const values = channel.score({ text: searchText, words, soft: softScores });
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let doc = 0; doc < values.length; doc++) {
+            if (filtered && !accept(doc)) continue;
+            lo = Math.min(lo, values[doc]!);
+            hi = Math.max(hi, values[doc]!);
+          }
+          if (!(hi > lo)) continue;
+          for (let doc = 0; doc < values.length; doc++) {
+            if (filtered && !accept(doc)) continue;
+            const v = (channel.weight * (values[doc]! - lo)) / (hi - lo);
+            if (v <= 0) continue;
+            hitFor(doc);
+            semantic.set(doc, (semantic.get(doc) ?? 0) + v);
+          }
         }
         const rrfMax = Math.max(0, ...rrf.values());
         const semanticMax = Math.max(0, ...semantic.values());

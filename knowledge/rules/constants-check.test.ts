@@ -156,3 +156,47 @@ describe('checkRuleConstants', () => {
     expect(checkRuleConstants(plan, lookupFrom(items))).toEqual([]);
   });
 });
+
+describe('checkRuleConstants on every amount form', () => {
+  const forms = loadRuleSets(path.join(import.meta.dirname, '../../server/calculator/fixtures'))[0]!;
+  /** Clause texts that state each constant of the made-up policy, as a district policy words them. */
+  const texts: Record<string, string> = {
+    'art-1':
+      '设备投资100万元以上500万元以下的按5%给予分档补助；500万元以上1000万元（含）以下的按6%；1000万元以上的按8%；进口设备按10%；首台套再提高2个百分点，市级园区内企业提高1个百分点、省级园区提高2个百分点；最高300万元。',
+    'art-2': '营业收入首次突破1亿元的给予10万元上台阶奖励，突破5亿元的给予30万元。',
+    'art-3': '发明专利授权日在2019年4月30日前（含）的每件奖励1万元，之后授权的每件奖励5000元，最高20万元。',
+    'art-4': '每实现2000万元营业收入奖励2万元，最高20万元。',
+    'art-5': '按月补助，每件每月1000元，最高5万元。',
+    'art-6': '分阶段奖励：辅导验收100万元、受理100万元、上市200万元。',
+    'art-7': '2020年1月1日以后成立的企业，新设企业奖励5万元或8万元，择一享受。',
+  };
+  const lookupForms: ClauseLookup = (docId, clauseId) => {
+    const text = docId === 'forms-doc' ? texts[clauseId] : undefined;
+    return text === undefined ? undefined : { text, amountsYuan: findMoneyMentions(text).map((m) => m.yuan) };
+  };
+
+  it('accepts constants that the clauses state', () => {
+    expect(checkRuleConstants(forms, lookupForms)).toEqual([]);
+  });
+
+  it.each([
+    ['a band bound', (r: RuleSet) => ((r.rules[0]!.amount as { bands: { to?: number }[] }).bands[0]!.to = 6_000_000), 'band'],
+    [
+      'a bonus of points',
+      (r: RuleSet) => ((r.rules[0]!.amount as { bonusPoints: { points?: number }[] }).bonusPoints[0]!.points = 3),
+      'percent',
+    ],
+    [
+      'a date of a per-unit rate',
+      (r: RuleSet) =>
+        ((r.rules[2]!.amount as { byDate: { ranges: { onOrBefore?: string }[] } }).byDate.ranges[0]!.onOrBefore = '2019-05-30'),
+      'date',
+    ],
+    ['a stage amount', (r: RuleSet) => ((r.rules[5]!.amount as { stages: { yuan: number }[] }).stages[2]!.yuan = 3_000_000), 'award'],
+    ['a date condition', (r: RuleSet) => ((r.rules[6]!.conditions[0] as { value: string }).value = '2021-01-01'), 'date'],
+  ])('catches a typo in %s', (_, edit, kind) => {
+    const copy = structuredClone(forms);
+    edit(copy);
+    expect(checkRuleConstants(copy, lookupForms)).toEqual([expect.objectContaining({ kind })]);
+  });
+});

@@ -10,7 +10,7 @@ import type { Rule, RuleSet } from './rules-schema.js';
  * clause index and fails on any violation.
  */
 
-export type ConstantKind = 'cap' | 'fixed' | 'award' | 'threshold' | 'percent' | 'count';
+export type ConstantKind = 'cap' | 'fixed' | 'award' | 'threshold' | 'percent' | 'count' | 'band' | 'date';
 
 export interface ConstantViolation {
   ruleSetId: string;
@@ -20,7 +20,7 @@ export interface ConstantViolation {
   /** Where the constant sits in the rules file, e.g. `rules[0].amount.capYuan`. */
   path: string;
   kind: ConstantKind | 'clause' | 'quote';
-  value?: number;
+  value?: number | string;
   message: string;
 }
 
@@ -29,9 +29,13 @@ export type ClauseLookup = (docId: string, clauseId: string) => { text: string; 
 interface Constant {
   path: string;
   kind: ConstantKind;
-  value: number;
-  /** money: compared with the clause's amounts; number: must stand alone in the text. */
-  unit: 'money' | 'percent' | 'number' | 'places';
+  /** A number, or a day (YYYY-MM-DD) for `date`. */
+  value: number | string;
+  /**
+   * money: compared with the clause's amounts; number: must stand alone in the text; points: 2个百分点;
+   * date: 2019年4月30日.
+   */
+  unit: 'money' | 'percent' | 'number' | 'places' | 'points' | 'date';
 }
 
 function constantsOf(ruleSet: RuleSet, rule: Rule, index: number): Constant[] {
@@ -40,8 +44,14 @@ function constantsOf(ruleSet: RuleSet, rule: Rule, index: number): Constant[] {
   const factType = new Map(ruleSet.facts.map((f) => [f.id, f.type]));
   rule.conditions.forEach((cond, j) => {
     if (cond.op === 'gt' || cond.op === 'gte' || cond.op === 'lt' || cond.op === 'lte' || cond.op === 'equals') {
-      if (typeof cond.value !== 'number') return;
       const type = factType.get(cond.fact);
+      if (typeof cond.value === 'boolean') return;
+      // A string compared with gt/lt is a day; `equals` a string is an enum option, no constant.
+      if (typeof cond.value === 'string' && cond.op === 'equals') return;
+      if (typeof cond.value === 'string') {
+        out.push({ path: at('conditions', j, 'value'), kind: 'date', value: cond.value, unit: 'date' });
+        return;
+      }
       out.push({
         path: at('conditions', j, 'value'),
         kind: 'threshold',
@@ -69,8 +79,59 @@ function constantsOf(ruleSet: RuleSet, rule: Rule, index: number): Constant[] {
         }
       }
       break;
+    case 'bands': {
+      const unit = factType.get(amount.fact) === 'money' ? 'money' : 'number';
+      amount.bands.forEach((band, j) => {
+        // A lowest band from 0 is the policy's 以下: no figure to find.
+        if (band.from > 0) out.push({ path: at('amount', 'bands', j, 'from'), kind: 'band', value: band.from, unit });
+        if (band.to !== undefined) out.push({ path: at('amount', 'bands', j, 'to'), kind: 'band', value: band.to, unit });
+        if (band.percent !== undefined)
+          out.push({ path: at('amount', 'bands', j, 'percent'), kind: 'percent', value: band.percent, unit: 'percent' });
+        if (band.yuan !== undefined) out.push({ path: at('amount', 'bands', j, 'yuan'), kind: 'award', value: band.yuan, unit: 'money' });
+      });
+      for (const [key, percent] of Object.entries(amount.rateBy?.rates ?? {})) {
+        out.push({ path: at('amount', 'rateBy', 'rates', key), kind: 'percent', value: percent, unit: 'percent' });
+      }
+      (amount.bonusPoints ?? []).forEach((bonus, j) => {
+        if (bonus.points !== undefined)
+          out.push({ path: at('amount', 'bonusPoints', j, 'points'), kind: 'percent', value: bonus.points, unit: 'points' });
+        for (const [key, points] of Object.entries(bonus.table ?? {})) {
+          out.push({ path: at('amount', 'bonusPoints', j, 'table', key), kind: 'percent', value: points, unit: 'points' });
+        }
+      });
+      if (amount.capYuan !== undefined) out.push({ path: at('amount', 'capYuan'), kind: 'cap', value: amount.capYuan, unit: 'money' });
+      break;
+    }
+    case 'perUnit':
+      if (amount.unitYuan !== undefined)
+        out.push({ path: at('amount', 'unitYuan'), kind: 'threshold', value: amount.unitYuan, unit: 'money' });
+      if (amount.yuan !== undefined) out.push({ path: at('amount', 'yuan'), kind: 'award', value: amount.yuan, unit: 'money' });
+      amount.byDate?.ranges.forEach((range, j) => {
+        out.push({ path: at('amount', 'byDate', 'ranges', j, 'yuan'), kind: 'award', value: range.yuan, unit: 'money' });
+        const day = range.onOrBefore ?? range.after!;
+        out.push({
+          path: at('amount', 'byDate', 'ranges', j, range.onOrBefore ? 'onOrBefore' : 'after'),
+          kind: 'date',
+          value: day,
+          unit: 'date',
+        });
+      });
+      if (amount.capYuan !== undefined) out.push({ path: at('amount', 'capYuan'), kind: 'cap', value: amount.capYuan, unit: 'money' });
+      break;
+    case 'staged':
+      amount.stages.forEach((stage, j) => {
+        out.push({ path: at('amount', 'stages', j, 'yuan'), kind: 'award', value: stage.yuan, unit: 'money' });
+      });
+      break;
   }
   return out;
+}
+
+/** 2019-04-30 as the policy writes it: 2019年4月30日 (also 2019.4.30 and 2019-04-30). */
+function dateAppears(text: string, day: string): boolean {
+  const [y, m, d] = day.split('-').map(Number);
+  const compact = text.replace(/\s+/g, '');
+  return compact.includes(`${y}年${m}月${d}日`) || compact.includes(`${y}.${m}.${d}`) || compact.includes(day);
 }
 
 function standsAlone(text: string, value: number): boolean {
@@ -79,6 +140,7 @@ function standsAlone(text: string, value: number): boolean {
 
 function appears(constant: Constant, clause: { text: string; amountsYuan: number[] }): boolean {
   const text = normaliseInput(clause.text);
+  if (typeof constant.value === 'string') return dateAppears(text, constant.value);
   switch (constant.unit) {
     case 'money':
       return (
@@ -92,17 +154,27 @@ function appears(constant: Constant, clause: { text: string; amountsYuan: number
     case 'places':
       // A count of awards reads 一等奖2名; a bare digit could be part of an amount (2万元).
       return new RegExp(`(?<![\\d.])${constant.value}\\s*[名家个项]`).test(text);
+    case 'points':
+      return (
+        new RegExp(`(?<![\\d.])${constant.value}\\s*个?百分点`).test(text) || text.includes(`${nzhcn.encodeS(constant.value)}个百分点`)
+      );
+    case 'date':
+      return false;
   }
 }
 
 function describe(constant: Constant): string {
+  if (typeof constant.value === 'string') return constant.value;
   switch (constant.unit) {
     case 'money':
       return `${constant.value} yuan (${formatYuan(constant.value)})`;
     case 'percent':
       return `${constant.value}%`;
+    case 'points':
+      return `${constant.value}个百分点`;
     case 'number':
     case 'places':
+    case 'date':
       return String(constant.value);
   }
 }

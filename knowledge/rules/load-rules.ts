@@ -106,6 +106,7 @@ const OPS_BY_TYPE: Record<FactDeclaration['type'], readonly Condition['op'][]> =
   money: ['equals', 'gt', 'gte', 'lt', 'lte'],
   integer: ['equals', 'gt', 'gte', 'lt', 'lte'],
   year: ['equals', 'gt', 'gte', 'lt', 'lte', 'yearWithinValidity'],
+  date: ['equals', 'gt', 'gte', 'lt', 'lte'],
 };
 
 /** Checks what zod cannot see: references between facts and rules, and ids that must be unique. */
@@ -181,7 +182,7 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
           problem: `"${String(v)}" is not an option of fact "${decl.id}" (options: ${decl.options?.map((o) => o.value).join(', ')})`,
         });
       }
-    } else if (decl.type === 'boolean' ? typeof v !== 'boolean' : typeof v !== 'number') {
+    } else if (decl.type === 'boolean' ? typeof v !== 'boolean' : decl.type === 'date' ? typeof v !== 'string' : typeof v !== 'number') {
       issues.push({
         keys,
         code: 'RULES_TYPE_MISMATCH',
@@ -267,13 +268,62 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
         }
       }
     }
-    if (rule.exclusivity) {
-      const keys: PathKey[] = ['rules', i, 'exclusivity', 'yearFact'];
-      const decl = known(rule.exclusivity.yearFact, keys);
-      if (decl && decl.type !== 'year') {
-        issues.push({ keys, code: 'RULES_TYPE_MISMATCH', problem: `yearFact must be a year fact, "${decl.id}" is ${decl.type}` });
+    const needType = (factId: string, path: PathKey[], types: readonly FactDeclaration['type'][], what: string) => {
+      const decl = known(factId, path);
+      if (decl && !types.includes(decl.type)) {
+        issues.push({
+          keys: path,
+          code: 'RULES_TYPE_MISMATCH',
+          problem: `${what} needs a ${types.join(' or ')} fact, "${decl.id}" is ${decl.type}`,
+        });
+        return undefined;
       }
+      return decl;
+    };
+    const needOptions = (decl: FactDeclaration | undefined, keysOf: string[], path: PathKey[]) => {
+      for (const key of keysOf) {
+        if (decl && !isOption(decl, key))
+          issues.push({ keys: [...path, key], code: 'RULES_UNKNOWN_OPTION', problem: `"${key}" is not an option of fact "${decl.id}"` });
+      }
+    };
+    if (amount.kind === 'bands') {
+      needType(amount.fact, ['rules', i, 'amount', 'fact'], ['money', 'integer'], 'bands');
+      // Bands must not overlap: a figure belongs to one band at most.
+      amount.bands.forEach((band, k) => {
+        const next = amount.bands[k + 1];
+        if (next && (band.to === undefined || band.to > next.from || (band.to === next.from && band.toInclusive && !next.fromExclusive))) {
+          issues.push({ keys: ['rules', i, 'amount', 'bands', k + 1], code: 'RULES_SCHEMA', problem: 'bands overlap or are out of order' });
+        }
+      });
+      if (amount.rateBy)
+        needOptions(
+          needType(amount.rateBy.fact, ['rules', i, 'amount', 'rateBy', 'fact'], ['enum'], 'rateBy'),
+          Object.keys(amount.rateBy.rates),
+          ['rules', i, 'amount', 'rateBy', 'rates'],
+        );
+      amount.bonusPoints?.forEach((bonus, k) => {
+        const path: PathKey[] = ['rules', i, 'amount', 'bonusPoints', k];
+        const decl = needType(bonus.fact, [...path, 'fact'], bonus.table ? ['enum'] : ['enum', 'boolean'], 'a bonus');
+        if (bonus.table) needOptions(decl, Object.keys(bonus.table), [...path, 'table']);
+        else if (decl) checkValue(decl, bonus.value ?? true, [...path, 'value']);
+      });
     }
+    if (amount.kind === 'perUnit') {
+      needType(amount.fact, ['rules', i, 'amount', 'fact'], amount.unitYuan !== undefined ? ['money'] : ['integer', 'money'], 'perUnit');
+      if ((amount.yuan === undefined) === (amount.byDate === undefined)) {
+        issues.push({ keys: ['rules', i, 'amount'], code: 'RULES_SCHEMA', problem: 'perUnit pays either `yuan` per unit or `byDate`' });
+      }
+      if (amount.byDate) needType(amount.byDate.fact, ['rules', i, 'amount', 'byDate', 'fact'], ['date'], 'byDate');
+      amount.times?.forEach((id, k) => needType(id, ['rules', i, 'amount', 'times', k], ['integer'], 'times'));
+    }
+    if (amount.kind === 'staged') {
+      needOptions(
+        needType(amount.fact, ['rules', i, 'amount', 'fact'], ['enum'], 'staged'),
+        amount.stages.map((st) => st.value),
+        ['rules', i, 'amount', 'stages'],
+      );
+    }
+    if (rule.exclusivity?.yearFact) needType(rule.exclusivity.yearFact, ['rules', i, 'exclusivity', 'yearFact'], ['year'], 'yearFact');
   });
   const inTopic = new Set<string>();
   const topicIds = new Set<string>();

@@ -29,7 +29,8 @@ export type RuleValidity = z.infer<typeof ValidityWindowSchema>;
 export const CitationSchema = z.strictObject({ docId: slug, clauseId: slug });
 export type Citation = z.infer<typeof CitationSchema>;
 
-export const FactTypeSchema = z.enum(['enum', 'boolean', 'money', 'year', 'integer']);
+/** `date`: a calendar day (YYYY-MM-DD), for rules whose amount depends on when something happened. */
+export const FactTypeSchema = z.enum(['enum', 'boolean', 'money', 'year', 'integer', 'date']);
 export type FactType = z.infer<typeof FactTypeSchema>;
 
 /**
@@ -65,6 +66,8 @@ export const FactDeclarationSchema = z.strictObject({
   question: chinese,
   /** Longer explanation for forms. */
   help: chinese.optional(),
+  /** integer: what is counted (件、项、个月), shown after the number. */
+  unit: chinese.optional(),
   /** Allowed values; required for `enum`, not allowed otherwise. */
   options: z.array(FactOptionSchema).min(1).optional(),
   /**
@@ -119,7 +122,8 @@ const conditionBase = {
   note: chinese.optional(),
 };
 
-const comparisonBase = { value: z.int(), boundaryAssumption: chinese.optional(), ...conditionBase };
+/** A constant to compare with: an integer (yuan, a count, a year, a percentage) or a day (date facts). */
+const comparisonBase = { value: z.union([z.int(), isoDate]), boundaryAssumption: chinese.optional(), ...conditionBase };
 
 export const ConditionSchema = z.discriminatedUnion('op', [
   /** The fact's value is one of `values` (enum option values, or booleans). */
@@ -139,7 +143,84 @@ export const ConditionSchema = z.discriminatedUnion('op', [
 export type Condition = z.infer<typeof ConditionSchema>;
 export type ComparisonOp = 'gt' | 'gte' | 'lt' | 'lte';
 
+/**
+ * One band of a figure (an investment, a revenue): from `from` (inclusive unless `fromExclusive`) up to `to`
+ * (exclusive unless `toInclusive`; open above when absent), as the policy defines its 以上 / 以下. A band
+ * pays a percentage of the figure or a fixed amount.
+ */
+export const BandSchema = z
+  .strictObject({
+    from: z.int().min(0),
+    fromExclusive: z.boolean().optional(),
+    to: z.int().min(0).optional(),
+    toInclusive: z.boolean().optional(),
+    percent: z.int().min(1).max(100).optional(),
+    yuan: yuan.optional(),
+  })
+  .refine((b) => (b.percent === undefined) !== (b.yuan === undefined), 'a band pays either `percent` or `yuan`')
+  .refine((b) => b.to === undefined || b.to > b.from, '`to` must be above `from`');
+export type Band = z.infer<typeof BandSchema>;
+
+/** Percentage points added when a fact holds (再提高2个百分点); several stack. */
+export const BonusPointsSchema = z
+  .strictObject({
+    fact: identifier,
+    /** Points when the fact equals this value (a boolean true, an enum option). */
+    value: z.union([z.string(), z.boolean()]).optional(),
+    points: z.int().min(1).max(100).optional(),
+    /** Points by an enum fact's option (国家级 3、省级 2、市级 1). */
+    table: z.record(identifier, z.int().min(1).max(100)).optional(),
+    description: chinese,
+  })
+  .refine((b) => (b.points === undefined) !== (b.table === undefined), 'a bonus has either `points` (with `value`) or a `table`');
+export type BonusPoints = z.infer<typeof BonusPointsSchema>;
+
+/** Yuan per unit by the date of a date fact: the first range that holds it (授权日在2019年4月30日前（含）…). */
+export const DateRateSchema = z.strictObject({
+  fact: identifier,
+  ranges: z
+    .array(z.strictObject({ onOrBefore: isoDate.optional(), after: isoDate.optional(), yuan }))
+    .min(2)
+    .refine((r) => r.every((x) => (x.onOrBefore === undefined) !== (x.after === undefined)), 'each range has `onOrBefore` or `after`'),
+});
+
 export const AmountSchema = z.discriminatedUnion('kind', [
+  /**
+   * The band a figure falls in decides its percentage (5%、6%、7%、8%) or fixed amount (5万、10万…); `rateBy`
+   * replaces the band's percentage for special cases (进口设备 10%); `bonusPoints` add to it and stack;
+   * `capYuan` limits the result. Percentages round down to whole yuan.
+   */
+  z.strictObject({
+    kind: z.literal('bands'),
+    fact: identifier,
+    bands: z.array(BandSchema).min(1),
+    rateBy: z.strictObject({ fact: identifier, rates: z.record(identifier, z.int().min(1).max(100)) }).optional(),
+    bonusPoints: z.array(BonusPointsSchema).optional(),
+    capYuan: yuan.optional(),
+  }),
+  /**
+   * An amount per unit: per item of a count fact (每件1万元), or per `unitYuan` of a money fact (每实现2000万元
+   * 奖2万元, whole units only); `yuan` fixed or `byDate`; multiplied by the `times` facts (months); at most
+   * `capYuan` (年补助金额不超过20万元).
+   */
+  z.strictObject({
+    kind: z.literal('perUnit'),
+    fact: identifier,
+    unitYuan: yuan.min(1).optional(),
+    yuan: yuan.optional(),
+    byDate: DateRateSchema.optional(),
+    times: z.array(identifier).optional(),
+    capYuan: yuan.optional(),
+  }),
+  /**
+   * Awards at each stage of a process, added up to the stage reached (辅导验收 100万、受理 100万、过会 200万、
+   * 上市 100万): `stages` in order, the enum fact's value the furthest stage.
+   */
+  z.strictObject({
+    kind: z.literal('staged'),
+    fact: identifier,
+    stages: z.array(z.strictObject({ value: identifier, yuan })).min(2),
+  }),
   /** A fixed award (the policy's 不超过 upper bound). */
   z.strictObject({ kind: z.literal('fixed'), yuan, label: chinese.optional() }),
   /**
@@ -170,11 +251,15 @@ export const AmountSchema = z.discriminatedUnion('kind', [
 export type Amount = z.infer<typeof AmountSchema>;
 
 export const ExclusivitySchema = z.strictObject({
-  /** Rules sharing a group compete: within one year only the highest amount counts (从高、不重复). */
+  /**
+   * Rules sharing a group compete. `highest`: only the highest amount counts (从高、不重复 / 执行最高额、不重复
+   * 享受), within one year when `yearFact` is given. `chooseOne`: the company chooses one of them (择一享受);
+   * the calculator counts the higher and says the choice is the company's.
+   */
   group: slug,
-  principle: z.literal('highest'),
+  principle: z.enum(['highest', 'chooseOne']),
   /** The year fact that places this award in a year; awards of the group in different years all count. */
-  yearFact: identifier,
+  yearFact: identifier.optional(),
   description: chinese,
 });
 export type Exclusivity = z.infer<typeof ExclusivitySchema>;
@@ -187,7 +272,11 @@ export const RuleSchema = z.strictObject({
   citation: CitationSchema,
   /** The words of the clause this rule implements, verbatim (normalised), checked against the cited clause. */
   quote: chinese,
-  conditions: z.array(ConditionSchema).min(1),
+  /**
+   * What must hold besides the amount's own figures. May be empty when the amount decides by itself (a
+   * band or stage table pays nothing below its first entry).
+   */
+  conditions: z.array(ConditionSchema),
   amount: AmountSchema,
   /** Always reported with the result: readings of the clause the calculation relies on. */
   assumptions: z.array(chinese).default([]),

@@ -136,7 +136,7 @@ export function lawClauses(markdown: string, docId: string, which: 'articles' | 
 const HAS_CJK = /[\u3400-\u9fff]/u;
 
 /** The corpus as word-id sequences, one per article, with the interned words and their frequencies. */
-interface TokenisedCorpus {
+export interface TokenisedCorpus {
   words: string[];
   counts: number[];
   /** Article i is ids[starts[i] .. starts[i+1]). */
@@ -145,7 +145,7 @@ interface TokenisedCorpus {
   documents: number;
 }
 
-function tokeniseCorpus(options: TrainOptions, log: TrainLog): TokenisedCorpus {
+export function tokeniseCorpus(options: Pick<TrainOptions, 'corpus' | 'lexicon' | 'limit' | 'clauses'>, log: TrainLog): TokenisedCorpus {
   const lexicon = options.lexicon === 'none' ? { words: [], synonyms: [] } : loadLexicon(options.lexicon);
   const tokenizer = createTokenizer({ words: lexicon.words, synonyms: [] });
   let files = listLawFiles(options.corpus);

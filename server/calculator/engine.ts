@@ -8,8 +8,17 @@ import {
   type FactValue,
   type InvalidFact,
 } from './facts.js';
-import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
-import type { Citation, Condition, FactDeclaration, FactType, Rule, RuleSet, RuleValidity } from '../../knowledge/rules/rules-schema.js';
+import { amountFacts, factsOfRule, optionalAmountFacts } from '../../knowledge/rules/rule-facts.js';
+import type {
+  Band,
+  Citation,
+  Condition,
+  FactDeclaration,
+  FactType,
+  Rule,
+  RuleSet,
+  RuleValidity,
+} from '../../knowledge/rules/rules-schema.js';
 
 /**
  * The award calculator: pure functions from a rule set, facts and an evaluation date to amounts that are
@@ -152,7 +161,8 @@ function display(decl: FactDeclaration, value: FactValue): string {
   return displayFactValue(decl, value, moneyText);
 }
 
-function constantText(decl: FactDeclaration, value: number): string {
+function constantText(decl: FactDeclaration, value: number | string): string {
+  if (typeof value === 'string') return value;
   return decl.type === 'money' ? moneyText(value) : decl.type === 'year' ? `${value}年` : String(value);
 }
 
@@ -160,6 +170,10 @@ function conditionResult(cond: Condition, met: boolean | null, detail: string): 
   const result: ConditionResult = { factId: cond.fact, description: cond.description, met, detail };
   if (cond.role) result.role = cond.role;
   return result;
+}
+
+function compareText(op: 'gt' | 'gte' | 'lt' | 'lte', a: string, b: string): boolean {
+  return compare(op, a < b ? -1 : a > b ? 1 : 0, 0);
 }
 
 function compare(op: 'gt' | 'gte' | 'lt' | 'lte', n: number, limit: number): boolean {
@@ -196,10 +210,13 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
     case 'gte':
     case 'lt':
     case 'lte': {
-      const n = value as number;
-      met = compare(cond.op, n, cond.value);
+      // Numbers compare as numbers, days (YYYY-MM-DD) as text, which orders them by date.
+      met =
+        typeof value === 'number' && typeof cond.value === 'number'
+          ? compare(cond.op, value, cond.value)
+          : compareText(cond.op, String(value), String(cond.value));
       detail = `当前：${shown}；${OP_TEXT[cond.op]} ${constantText(decl, cond.value)}`;
-      if (n === cond.value && cond.boundaryAssumption) assumptions.push(cond.boundaryAssumption);
+      if (value === cond.value && cond.boundaryAssumption) assumptions.push(cond.boundaryAssumption);
       break;
     }
     case 'yearWithinValidity': {
@@ -218,14 +235,35 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
 }
 
 function maxYuanOf(rule: Rule): number | null {
-  switch (rule.amount.kind) {
+  const amount = rule.amount;
+  switch (amount.kind) {
     case 'fixed':
-      return rule.amount.yuan;
+      return amount.yuan;
     case 'percentOf':
-      return rule.amount.capYuan ?? null;
+      return amount.capYuan ?? null;
     case 'byFact':
-      return Math.max(...Object.values(rule.amount.table).map((e) => e.yuan));
+      return Math.max(...Object.values(amount.table).map((e) => e.yuan));
+    case 'bands':
+      return amount.capYuan ?? (amount.bands.every((b) => b.yuan !== undefined) ? Math.max(...amount.bands.map((b) => b.yuan!)) : null);
+    case 'perUnit':
+      return amount.capYuan ?? null;
+    case 'staged':
+      return amount.stages.reduce((sum, stage) => sum + stage.yuan, 0);
   }
+}
+
+/** Whether a figure lies in a band, with the band's own inclusive or exclusive ends. */
+export function inBand(value: number, band: Band): boolean {
+  const aboveFrom = band.fromExclusive ? value > band.from : value >= band.from;
+  const belowTo = band.to === undefined || (band.toInclusive ? value <= band.to : value < band.to);
+  return aboveFrom && belowTo;
+}
+
+/** A band as the policy words it: 500万元以上至1000万元以下. */
+export function bandText(band: Band, decl: FactDeclaration): string {
+  const unit = (n: number) => (decl.type === 'money' ? formatYuan(n) : String(n));
+  const from = `${unit(band.from)}${band.fromExclusive ? '以上（不含）' : '以上'}`;
+  return band.to === undefined ? from : `${from}至${unit(band.to)}${band.toInclusive ? '（含）' : '以下'}`;
 }
 
 interface AmountOutcome {
@@ -240,9 +278,121 @@ export function percentOfFloor(baseYuan: number, percent: number): number {
   return Number((BigInt(baseYuan) * BigInt(percent)) / 100n);
 }
 
+const ROUND_DOWN = '按元取整：比例计算结果只保留整元，小数部分舍去（向下取整），不超过政策允许的金额。';
+
 function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
   const amount = rule.amount;
   switch (amount.kind) {
+    case 'bands': {
+      const base = ctx.values.get(amount.fact);
+      if (typeof base !== 'number') return 'missing';
+      const decl = declOf(ctx, amount.fact);
+      const band = amount.bands.find((b) => inBand(base, b));
+      if (!band) {
+        return {
+          amountYuan: 0,
+          formula: '',
+          assumptions: [],
+          failReason: `${decl.label}${display(decl, base)}不在任何一档（最低一档：${bandText(amount.bands[0]!, decl)}）`,
+        };
+      }
+      if (band.yuan !== undefined) {
+        return {
+          amountYuan: band.yuan,
+          formula: `${display(decl, base)}属于“${bandText(band, decl)}”一档：不超过 ${digits(band.yuan)}`,
+          assumptions: [],
+        };
+      }
+      // The rate: the band's, or the special case's; then every bonus that holds, added up.
+      const special = amount.rateBy ? ctx.values.get(amount.rateBy.fact) : undefined;
+      const specialRate = amount.rateBy && special !== undefined ? amount.rateBy.rates[String(special)] : undefined;
+      let percent = specialRate ?? band.percent!;
+      const parts = [
+        specialRate !== undefined
+          ? `${display(declOf(ctx, amount.rateBy!.fact), special!)} ${specialRate}%`
+          : `“${bandText(band, decl)}”一档 ${band.percent}%`,
+      ];
+      for (const bonus of amount.bonusPoints ?? []) {
+        const v = ctx.values.get(bonus.fact);
+        const points = bonus.table
+          ? v !== undefined
+            ? bonus.table[String(v)]
+            : undefined
+          : v !== undefined && v === (bonus.value ?? true)
+            ? bonus.points
+            : undefined;
+        if (points === undefined) continue;
+        percent += points;
+        parts.push(`${bonus.description} +${points}个百分点`);
+      }
+      const raw = percentOfFloor(base, percent);
+      const rateText = parts.length > 1 ? `（${parts.join('，')}，合计 ${percent}%）` : `（${parts[0]}）`;
+      if (amount.capYuan !== undefined && raw > amount.capYuan) {
+        return {
+          amountYuan: amount.capYuan,
+          formula: `${digits(base)} × ${percent}%${rateText} 超过上限，按上限 ${digits(amount.capYuan)} 计`,
+          assumptions: [ROUND_DOWN],
+        };
+      }
+      const cap = amount.capYuan !== undefined ? `（上限 ${digits(amount.capYuan)}）` : '';
+      return { amountYuan: raw, formula: `${digits(base)} × ${percent}% = ${digits(raw)}${rateText}${cap}`, assumptions: [ROUND_DOWN] };
+    }
+    case 'perUnit': {
+      const raw = ctx.values.get(amount.fact);
+      if (typeof raw !== 'number') return 'missing';
+      const decl = declOf(ctx, amount.fact);
+      const units = amount.unitYuan !== undefined ? Math.floor(raw / amount.unitYuan) : raw;
+      let rate = amount.yuan;
+      let rateNote = '';
+      if (amount.byDate) {
+        const day = ctx.values.get(amount.byDate.fact);
+        if (typeof day !== 'string') return 'missing';
+        const range = amount.byDate.ranges.find((r) => (r.onOrBefore !== undefined ? day <= r.onOrBefore : day > r.after!));
+        if (!range)
+          return {
+            amountYuan: 0,
+            formula: '',
+            assumptions: [],
+            failReason: `${declOf(ctx, amount.byDate.fact).label}${day}不在政策规定的任何时段`,
+          };
+        rate = range.yuan;
+        rateNote = `（${declOf(ctx, amount.byDate.fact).label}${day}，${range.onOrBefore !== undefined ? `${range.onOrBefore}前（含）` : `${range.after}后`}每单位 ${digits(range.yuan)}）`;
+      }
+      let multiplier = 1;
+      const factors: string[] = [];
+      for (const id of amount.times ?? []) {
+        const m = ctx.values.get(id);
+        if (typeof m !== 'number') return 'missing';
+        multiplier *= m;
+        factors.push(`${display(declOf(ctx, id), m)}`);
+      }
+      const unitText = amount.unitYuan !== undefined ? `${display(decl, raw)} 按每 ${digits(amount.unitYuan)} 计 ${units} 份` : `${units}`;
+      const total = Number(BigInt(units) * BigInt(rate ?? 0) * BigInt(multiplier));
+      const product = `${unitText} × ${digits(rate ?? 0)}${factors.map((f) => ` × ${f}`).join('')}${rateNote}`;
+      if (amount.capYuan !== undefined && total > amount.capYuan) {
+        return { amountYuan: amount.capYuan, formula: `${product} 超过上限，按上限 ${digits(amount.capYuan)} 计`, assumptions: [] };
+      }
+      const cap = amount.capYuan !== undefined ? `（上限 ${digits(amount.capYuan)}）` : '';
+      return {
+        amountYuan: total,
+        formula: `${product} = ${digits(total)}${cap}`,
+        assumptions: amount.unitYuan !== undefined ? ['不足一份的部分不计。'] : [],
+      };
+    }
+    case 'staged': {
+      const reached = ctx.values.get(amount.fact);
+      if (reached === undefined) return 'missing';
+      const decl = declOf(ctx, amount.fact);
+      const at = amount.stages.findIndex((stage) => stage.value === reached);
+      if (at < 0) return { amountYuan: 0, formula: '', assumptions: [], failReason: `“${display(decl, reached)}”尚未到达任何可奖励的阶段` };
+      const done = amount.stages.slice(0, at + 1);
+      const total = done.reduce((sum, stage) => sum + stage.yuan, 0);
+      return {
+        amountYuan: total,
+        formula: `${done.map((stage) => `${display(decl, stage.value)} ${digits(stage.yuan)}`).join(' + ')} = ${digits(total)}`,
+        assumptions: ['分阶段奖励按已到达的各阶段累计；此前已领取的阶段奖励不再重复领取。'],
+      };
+    }
     case 'fixed': {
       const label = amount.label ?? rule.title;
       return { amountYuan: amount.yuan, formula: `${label}：不超过 ${digits(amount.yuan)}`, assumptions: [] };
@@ -251,7 +401,7 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
       const base = ctx.values.get(amount.fact);
       if (typeof base !== 'number') return 'missing';
       const raw = percentOfFloor(base, amount.percent);
-      const assumptions = ['按元取整：比例计算结果只保留整元，小数部分舍去（向下取整），不超过政策允许的金额。'];
+      const assumptions = [ROUND_DOWN];
       const product = `${digits(base)} × ${amount.percent}% = ${digits(raw)}`;
       if (amount.capYuan !== undefined && raw > amount.capYuan) {
         // The uncapped product is left out: a figure the company will not get is easily misread as its award.
@@ -340,9 +490,11 @@ function evaluateRule(rule: Rule, ctx: Context): RuleResult {
 
   const order = factOrder(ctx.ruleSet);
   const missing = new Set(conditions.filter((c) => c.met === null).map((c) => c.factId));
-  if (rule.amount.kind !== 'fixed' && !ctx.values.has(rule.amount.fact)) missing.add(rule.amount.fact);
+  // The amount's own facts, except what only raises or replaces its rate (a bonus not stated does not apply).
+  const optional = optionalAmountFacts(rule);
+  for (const id of amountFacts(rule)) if (!optional.has(id) && !ctx.values.has(id)) missing.add(id);
   // The exclusivity group needs the year to know which awards compete.
-  if (rule.exclusivity && !ctx.values.has(rule.exclusivity.yearFact)) missing.add(rule.exclusivity.yearFact);
+  if (rule.exclusivity?.yearFact && !ctx.values.has(rule.exclusivity.yearFact)) missing.add(rule.exclusivity.yearFact);
   if (missing.size > 0) {
     result.status = 'needs-facts';
     result.missingFacts = [...missing].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
@@ -390,47 +542,57 @@ function applyExclusivity(rules: readonly Rule[], results: RuleResult[], values:
 
   for (const members of groups.values()) {
     const eligible = members.filter((m) => m.result.status === 'eligible');
-    const yearOfMember = (m: { rule: Rule }) => values.get(m.rule.exclusivity!.yearFact) as number;
-    const byYear = new Map<number, typeof eligible>();
-    for (const m of eligible) byYear.set(yearOfMember(m), [...(byYear.get(yearOfMember(m)) ?? []), m]);
+    // Awards compete within one year when the group names a year fact, otherwise always.
+    const periodOf = (m: { rule: Rule }): number | 'any' => {
+      const yearFact = m.rule.exclusivity!.yearFact;
+      return yearFact ? (values.get(yearFact) as number) : 'any';
+    };
+    const byYear = new Map<number | 'any', typeof eligible>();
+    for (const m of eligible) byYear.set(periodOf(m), [...(byYear.get(periodOf(m)) ?? []), m]);
 
     for (const [year, sameYear] of byYear) {
       const ranked = [...sameYear].sort((a, b) => b.result.amountYuan - a.result.amountYuan);
       const kept = ranked[0]!;
       const description = kept.rule.exclusivity!.description;
+      const chooseOne = kept.rule.exclusivity!.principle === 'chooseOne';
+      const when = year === 'any' ? '' : `同一年度（${year}年）`;
+      const principle = chooseOne ? '“择一享受”' : year === 'any' ? '“执行最高额、不重复享受”' : '“从高、不重复”';
+      const factOf = (m: { rule: Rule }) => m.rule.exclusivity!.yearFact ?? m.rule.amount.kind;
       for (const m of ranked.slice(1)) {
         const r = m.result;
         r.status = 'ineligible';
         r.eligible = false;
         r.supersededBy = kept.rule.id;
         r.conditions.push({
-          factId: m.rule.exclusivity!.yearFact,
+          factId: factOf(m),
           description,
           met: false,
-          detail: `${year}年已按「${kept.result.title}」计 ${digits(kept.result.amountYuan)}`,
+          detail: `${when}已按「${kept.result.title}」计 ${digits(kept.result.amountYuan)}`,
           role: 'exclusivity',
         });
         r.reasons = [
-          `同一年度（${year}年）已可享受「${kept.result.title}」${formatYuan(kept.result.amountYuan)}，按“从高、不重复”原则不再重复享受本项 ${formatYuan(r.amountYuan)}。`,
+          chooseOne
+            ? `与「${kept.result.title}」${formatYuan(kept.result.amountYuan)}只能${principle}，按金额较高的一项计；如企业选择本项，则为 ${formatYuan(r.amountYuan)}。`
+            : `${when}已可享受「${kept.result.title}」${formatYuan(kept.result.amountYuan)}，按${principle}原则不再重复享受本项 ${formatYuan(r.amountYuan)}。`,
         ];
-        r.formula = `同一年度从高、不重复：本项 ${digits(r.amountYuan)} 不计入，按 ${digits(kept.result.amountYuan)} 计`;
+        r.formula = `${when}${principle}：本项 ${digits(r.amountYuan)} 不计入，按 ${digits(kept.result.amountYuan)} 计`;
         r.amountYuan = 0;
       }
       if (ranked.length > 1) {
         kept.result.assumptions.push(
-          `${year}年同时符合${ranked.map((m) => `「${m.result.title}」`).join('、')}，按“从高、不重复”原则只计较高的一项。`,
+          `${year === 'any' ? '' : `${year}年`}同时符合${ranked.map((m) => `「${m.result.title}」`).join('、')}，按${principle}原则只计较高的一项${chooseOne ? '（选择哪一项由企业决定）' : ''}。`,
         );
       }
       kept.result.conditions.push({
-        factId: kept.rule.exclusivity!.yearFact,
+        factId: factOf(kept),
         description,
         met: true,
-        detail: `${year}年只计本项`,
+        detail: year === 'any' ? '只计本项' : `${year}年只计本项`,
         role: 'exclusivity',
       });
     }
 
-    const years = [...byYear.keys()].sort((a, b) => a - b);
+    const years = [...byYear.keys()].filter((y): y is number => y !== 'any').sort((a, b) => a - b);
     if (years.length > 1) {
       const titles = eligible.map((m) => `「${m.result.title}」`).join('、');
       for (const m of eligible) {

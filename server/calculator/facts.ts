@@ -52,6 +52,15 @@ function enumNames(decl: FactDeclaration): Map<string, string> {
   return names;
 }
 
+/** A day written 2019-04-30, 2019/4/30 or 2019年4月30日, as YYYY-MM-DD; null when it is not a real day. */
+export function parseDay(text: string): string | null {
+  const m = /^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?$/.exec(text);
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
 /** Turns one raw value into the declared type, or says in Chinese why it cannot. */
 export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
   // Objects, arrays and the like come from callers' mistakes; String() on them can even throw.
@@ -87,6 +96,11 @@ export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
       if (value !== null) return { ok: true, value };
       return { ok: false, problem: `“${decl.label}”应为整数` };
     }
+    case 'date': {
+      const day = typeof raw === 'string' ? parseDay(normaliseInput(raw).replace(/\s+/g, '')) : null;
+      if (day) return { ok: true, value: day };
+      return { ok: false, problem: `“${decl.label}”应为日期，如 2019-04-30 或 2019年4月30日` };
+    }
   }
 }
 
@@ -116,7 +130,11 @@ export function displayFactValue(decl: FactDeclaration, value: FactValue, format
     case 'year':
       return `${value}年`;
     case 'integer':
-      return String(value);
+      return `${value}${decl.unit ?? ''}`;
+    case 'date': {
+      const [y, m, d] = String(value).split('-').map(Number);
+      return `${y}年${m}月${d}日`;
+    }
   }
 }
 
@@ -127,8 +145,8 @@ export interface FactDescription {
   question: string;
   help?: string;
   options?: { value: string; label: string }[];
-  /** Money facts are integer yuan; `parseMoney` also accepts 500万, 五百万 …. */
-  unit?: '元' | '年';
+  /** 元 for money (integer yuan; `parseMoney` also accepts 500万, 五百万 …), 年 for years, what a count counts. */
+  unit?: string;
   /** Rules that use this fact, as `policyId/ruleId`. */
   usedBy: string[];
 }
@@ -153,6 +171,7 @@ export function describeFacts(ruleSets: readonly RuleSet[]): FactDescription[] {
       if (decl.options) description.options = decl.options.map((o) => ({ value: o.value, label: o.label }));
       if (decl.type === 'money') description.unit = '元';
       if (decl.type === 'year') description.unit = '年';
+      if (decl.type === 'integer' && decl.unit) description.unit = decl.unit;
       byId.set(decl.id, description);
     }
     for (const rule of ruleSet.rules) {

@@ -1,7 +1,7 @@
 import type { DocumentMeta } from '../../../knowledge/types.js';
 import type { FactDeclaration, Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
-import type { RuleResult } from '../../calculator/engine.js';
+import { bandText, type RuleResult } from '../../calculator/engine.js';
 
 /**
  * How an award is said in an answer, from its rule alone: the amount or cap, and the one line of who
@@ -42,7 +42,52 @@ export function amountText(rule: Rule, decls: ReadonlyMap<string, FactDeclaratio
         )
         .join('、');
     }
+    case 'bands': {
+      const decl = decls.get(amount.fact);
+      const base = decl?.label.replace(/（.*?）/g, '') ?? amount.fact;
+      const bands = amount.bands
+        .map(
+          (band) =>
+            `${decl ? bandText(band, decl) : ''}${band.percent !== undefined ? `按${band.percent}%` : `最高${formatYuan(band.yuan!)}`}`,
+        )
+        .join('；');
+      const special = amount.rateBy
+        ? `；${Object.entries(amount.rateBy.rates)
+            .map(([value, percent]) => `${optionLabel(decls, amount.rateBy!.fact, value)}按${percent}%`)
+            .join('、')}`
+        : '';
+      const bonus = (amount.bonusPoints ?? []).map((b) => `；${b.description}`).join('');
+      const cap = amount.capYuan !== undefined ? `，最高${formatYuan(amount.capYuan)}` : '';
+      return `按${base}分档：${bands}${special}${bonus}${cap}`;
+    }
+    case 'perUnit': {
+      const decl = decls.get(amount.fact);
+      const unit = amount.unitYuan !== undefined ? `每${formatYuan(amount.unitYuan)}` : `每${decl?.unit ?? '项'}`;
+      const rate =
+        amount.yuan !== undefined
+          ? `${unit}${formatYuan(amount.yuan)}`
+          : (amount.byDate?.ranges ?? [])
+              .map(
+                (r) =>
+                  `${r.onOrBefore !== undefined ? `${dayText(r.onOrBefore)}前（含）` : `${dayText(r.after!)}后`}${unit}${formatYuan(r.yuan)}`,
+              )
+              .join('、');
+      const times = (amount.times ?? []).map((id) => `×${decls.get(id)?.label ?? id}`).join('');
+      const cap = amount.capYuan !== undefined ? `，最高${formatYuan(amount.capYuan)}` : '';
+      return `${rate}${times}${cap}`;
+    }
+    case 'staged': {
+      const total = amount.stages.reduce((sum, stage) => sum + stage.yuan, 0);
+      const stages = amount.stages.map((stage) => `${optionLabel(decls, amount.fact, stage.value)}${formatYuan(stage.yuan)}`).join('、');
+      return `分阶段：${stages}，合计最高${formatYuan(total)}`;
+    }
   }
+}
+
+/** 2019-04-30 → 2019年4月30日. */
+function dayText(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
 }
 
 /** The threshold a percentage award names (税后超100万元), as a short clause. */

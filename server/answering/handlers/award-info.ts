@@ -1,7 +1,8 @@
 import { matchFrame } from '../../../knowledge/rules/frames.js';
 import type { Rule } from '../../../knowledge/rules/rules-schema.js';
 import { amountText, thresholdText, UPPER_BOUND_LINE, validitySentence, whoQualifies } from '../compose/award-text.js';
-import { capsOf, rulesOf } from './calculate.js';
+import { rulesOf } from './calculate.js';
+import { statedAmounts } from '../../../knowledge/rules/rule-facts.js';
 import type { Reply, TurnContext } from './context.js';
 import { askFor, citedClauses, claimCorrection, validityClause } from './shared.js';
 
@@ -63,7 +64,7 @@ export function awardInfo(ctx: TurnContext): Reply {
   }
   const correction = claimCorrection(
     ctx,
-    all.flatMap(({ rule }) => capsOf(rule)),
+    all.flatMap(({ rule }) => statedAmounts(rule)),
     all.map(({ rule }) => rule),
   );
   if (correction) lines.push(correction);

@@ -1,4 +1,4 @@
-import { factsOfRule } from '../../../knowledge/rules/rule-facts.js';
+import { factsOfRule, statedAmounts } from '../../../knowledge/rules/rule-facts.js';
 import type { Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
 import type { Clause } from '../../../knowledge/types.js';
@@ -92,7 +92,7 @@ export function calculate(ctx: TurnContext): Reply {
   }
   const correction = claimCorrection(
     ctx,
-    results.map((r) => r.amountYuan).concat(rules.flatMap(({ rule }) => capsOf(rule))),
+    results.map((r) => r.amountYuan).concat(rules.flatMap(({ rule }) => statedAmounts(rule))),
     rules.map(({ rule }) => rule),
   );
   if (correction) lines.push(correction);
@@ -170,19 +170,6 @@ export function rulesOf(topics: readonly CompiledTopic[]): { rule: Rule; ruleSet
     }
   }
   return out;
-}
-
-/** Every amount a rule can pay at most (caps, fixed awards, table entries): what a claim is checked against. */
-export function capsOf(rule: Rule): number[] {
-  const a = rule.amount;
-  switch (a.kind) {
-    case 'fixed':
-      return [a.yuan];
-    case 'percentOf':
-      return a.capYuan !== undefined ? [a.capYuan] : [];
-    case 'byFact':
-      return Object.values(a.table).map((e) => e.yuan);
-  }
 }
 
 /** The first fact, in conversation order, that the waiting awards still need. */
