@@ -116,16 +116,20 @@ const DEFAULT_HANDLERS: Handlers = {
   calculate: (ctx) => calculate(ctx),
   'award-info': (ctx) => awardInfo(ctx),
   'which-topic': (ctx) => whichTopic(ctx),
-  lookup: (ctx, intent) => lookup(ctx, { topicClauses: intent.name === 'lookup' && intent.topicClauses === true }),
+  lookup: (ctx, intent) =>
+    lookup(ctx, intent.name === 'lookup' ? { topicClauses: intent.topicClauses === true, hedged: intent.hedged === true } : {}),
   'facts-noted': (ctx) => factsNoted(ctx),
 };
 
 /**
- * The least evidence (see `evidence`) for answering a question that nothing else ties to the base: calibrated on
- * the golden set's in-scope look-ups against its out-of-scope questions (BENCHMARKS.md).
+ * The least support (see `scopeSupport`) for answering a question that nothing else ties to the base, and
+ * the support above which the answer is given as a direct one; between the two the answer names the closest
+ * clause and says so. Calibrated on in-scope look-ups and paraphrases against unrelated requests
+ * (BENCHMARKS.md, scope calibration).
  */
-export const SCOPE_MIN_EVIDENCE = 0.35;
-/** The same, for a question that names the base's own place. */
+export const SCOPE_MIN_EVIDENCE = 0.2;
+export const SCOPE_SURE_EVIDENCE = 0.35;
+/** The least support for a question that names the base's own place. */
 export const SCOPE_MIN_EVIDENCE_HOME = 0.1;
 
 /**
@@ -188,6 +192,15 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     }
     return total === 0 ? 0 : matched / total;
   };
+
+  /**
+   * How well the best hit supports answering: the words it shares with the question (`evidence`), or the
+   * retriever's confidence when it matched the question's meaning rather than its words (a paraphrase in
+   * everyday words shares almost none with its clause).
+   */
+  const scopeSupport = (question: string, hit: SearchHit): number =>
+    // Meaning needs words: a message of digits, markup or unknown Latin tokens ("alert(1)") has none to match.
+    /[\u4e00-\u9fff]{2}/.test(question) ? Math.max(evidence(question, hit.clause), hit.confidence ?? 0) : evidence(question, hit.clause);
 
   const citationOf = (clause: Clause): CitationBody => ({
     docId: clause.docId,
@@ -329,7 +342,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     async scopeEvidence(question) {
       const reading = analyse(question);
       const hits = await search(reading.text, { preferAmounts: false });
-      return hits[0] ? evidence(reading.text, hits[0].clause) : 0;
+      return hits[0] ? scopeSupport(reading.text, hits[0]) : 0;
     },
 
     async ask(input) {
@@ -366,11 +379,24 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           reading.asks.yesNo ||
           reading.hypothetical ||
           turn.facts.issues.length > 0);
-      const topics: CompiledTopic[] = topicsNamed
-        ? turn.topics
-        : followUp
-          ? terms.topics.filter((t) => session.topics.includes(t.topic.id))
-          : [];
+      // A correction of a fact the conversation's awards read ("小巨人是我搞错了，我们只是省级") changes every one
+      // of them, not only the award its words name.
+      const changed = new Set([...newFacts, ...turn.facts.denied.map((d) => d.factId)]);
+      const correcting =
+        topicsNamed &&
+        reading.clauses.some((c) => c.correction) &&
+        terms.topics.some(
+          (t) =>
+            session.topics.includes(t.topic.id) &&
+            t.topic.rules.some((id) => [...factsOfRule(terms.rules.get(id)!.rule)].some((f) => changed.has(f))),
+        );
+      const topics: CompiledTopic[] = correcting
+        ? terms.topics.filter((t) => session.topics.includes(t.topic.id) || turn.topics.includes(t))
+        : topicsNamed
+          ? turn.topics
+          : followUp
+            ? terms.topics.filter((t) => session.topics.includes(t.topic.id))
+            : [];
       const ctx: TurnContext = {
         knowledge,
         terms,
@@ -407,8 +433,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         const top = hits[0];
         // A question about this city's own policies (市里有什么引才办法) needs less: anything the base has on it.
         const needed = reading.namesHome ? SCOPE_MIN_EVIDENCE_HOME : SCOPE_MIN_EVIDENCE;
-        if (top && evidence(reading.text, top.clause) >= needed) {
-          intent = { name: 'lookup' };
+        const support = top ? scopeSupport(reading.text, top) : 0;
+        if (support >= needed) {
+          intent = { name: 'lookup', hedged: support < SCOPE_SURE_EVIDENCE && !reading.namesHome };
           reply = await handlers.lookup(ctx, intent);
         } else
           reply = outOfScopeNoClause(

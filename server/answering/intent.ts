@@ -9,7 +9,7 @@ export type Intent =
   | { name: 'calculate' }
   | { name: 'award-info' }
   | { name: 'which-topic' }
-  | { name: 'lookup'; topicClauses?: boolean }
+  | { name: 'lookup'; topicClauses?: boolean; /** Answered by the closest clause, said to be the closest. */ hedged?: boolean }
   | { name: 'facts-noted' }
   /** Nothing points to the knowledge base by itself: retrieval decides between a look-up and declining. */
   | { name: 'scope-check' };

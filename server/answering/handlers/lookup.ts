@@ -79,7 +79,11 @@ function bestStretch(sentence: string, score: (text: string) => number): string 
  * A look-up: the clause the question names or retrieval finds, answered with the sentences that answer
  * it and the clause's label; who is responsible and until when it runs when that is what is asked.
  */
-export async function lookup(ctx: TurnContext, options: { text?: string; topicClauses?: boolean } = {}): Promise<Reply> {
+/**
+ * Answers from the clause that best covers the question. `hedged`: the clause matched the question's
+ * meaning only weakly, so the answer says it is the closest clause rather than a direct answer.
+ */
+export async function lookup(ctx: TurnContext, options: { text?: string; topicClauses?: boolean; hedged?: boolean } = {}): Promise<Reply> {
   const text = options.text ?? (ctx.reading.text || ctx.reading.injected.join('，'));
   const found = ctx.search(text, { preferAmounts: ctx.reading.asks.amount && !ctx.reading.asks.limit });
   const hits: SearchHit[] = Array.isArray(found) ? found : await found;
@@ -124,6 +128,11 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
       ? validitySentence(mainMeta, ctx.asOf)
       : undefined;
   if (validity) lines.push(validity);
+  const hedged = options.hedged === true && referenced.length === 0 && topicClauses.length === 0;
+  if (hedged) {
+    lines.unshift('政策中没有直接回答这个问题的条款，最接近的是：');
+    lines.push(`如果这不是您要问的，请换个说法再问，或拨打热线${ctx.hotline}。`);
+  }
 
   const details: string[] = [];
   for (const clause of chosen) {
@@ -137,7 +146,7 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
   if (ctx.reading.injected.length > 0) lines.push('您消息中要求更改规则或金额的内容未被采纳。');
   return {
     kind: 'lookup',
-    intent: referenced.length > 0 ? 'lookup:reference' : 'lookup',
+    intent: referenced.length > 0 ? 'lookup:reference' : hedged ? 'lookup:closest' : 'lookup',
     answer: lines.join(''),
     details: details.join('\n'),
     citations: chosen.slice(0, 3),

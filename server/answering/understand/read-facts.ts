@@ -496,11 +496,17 @@ function replyTo(
       const names = fact.options
         .flatMap((o) => o.replies.map((name) => ({ value: o.value, name: name.replace(/[，。“”\s]/g, '').toLowerCase() })))
         .sort((a, b) => b.name.length - a.name.length);
-      for (const n of names) {
-        const at = reply.indexOf(n.name);
-        if (at < 0) continue;
-        if (lang.negators.find(reply.slice(Math.max(0, at - 3), at)).length > 0) continue;
-        return make(n.value, n.name);
+      // An option the reply names (是省级的) wins over a bare negative reply (不是) in the same message: "是省级
+      // 的，不是国家级" says which option holds, its 不是 only withdraws the other.
+      const bare = (name: string) => lang.negators.find(name).some((m) => m.end - m.start === name.length);
+      for (const pass of [false, true]) {
+        for (const n of names) {
+          if (bare(n.name) !== pass) continue;
+          const at = reply.indexOf(n.name);
+          if (at < 0) continue;
+          if (lang.negators.find(reply.slice(Math.max(0, at - 3), at)).length > 0) continue;
+          return make(n.value, n.name);
+        }
       }
       return undefined;
     }
