@@ -78,7 +78,7 @@ async function main(): Promise<number> {
         for (const clause of doc.clauses) kinds.set(clause.kind, (kinds.get(clause.kind) ?? 0) + 1);
         console.log(`## ${doc.meta.title}（${doc.meta.id}）`);
         console.log(
-          `- 发布：${doc.meta.issuer} ${doc.meta.issueDate}；有效期 ${doc.meta.validity.from} 至 ${doc.meta.validity.to ?? '长期'}；适用 ${doc.meta.jurisdiction}`,
+          `- 发布：${doc.meta.issuer} ${doc.meta.issueDate ?? '（未载明日期）'}；有效期 ${doc.meta.validity.from} 至 ${doc.meta.validity.to ?? '长期'}；适用 ${doc.meta.jurisdiction}`,
         );
         if (doc.meta.applicationWindow)
           console.log(`- 申报窗口（取自页面页眉）：${doc.meta.applicationWindow.from} ~ ${doc.meta.applicationWindow.to}`);

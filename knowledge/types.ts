@@ -1,3 +1,4 @@
+import type { DocumentFormat } from './pipeline/format.js';
 /**
  * The shapes the knowledge base hands to the rest of the product.
  * Ids are stable across rebuilds: a clause id is derived from the document's own numbering.
@@ -18,19 +19,21 @@ export interface DocumentMeta {
   title: string;
   shortTitle?: string;
   issuer: string;
-  issueDate: string;
+  /** Absent when the source prints no date. */
+  issueDate?: string;
   validity: ValidityWindow;
   /** Application window printed on the source page, kept as metadata (not policy text). */
   applicationWindow?: ValidityWindow;
   jurisdiction: Jurisdiction;
-  format: 'plan-web-page' | 'law-markdown';
+  format: DocumentFormat;
 }
 
 /**
  * Clause kinds. Plan: preamble, section/subsection bodies, numbered items, closing sentence.
  * Law: preamble and articles.
  */
-export type ClauseKind = 'preamble' | 'intro' | 'section' | 'subsection' | 'item' | 'closing' | 'article';
+/** `annex`: a point of the closing provisions (附则), named `annex-<n>`. */
+export type ClauseKind = 'preamble' | 'intro' | 'section' | 'subsection' | 'item' | 'closing' | 'article' | 'annex';
 
 export interface Clause {
   /** Stable id within its document: `item-19`, `sec-2`, `sec-4-1`, `art-19`, `preamble`, `closing`. */

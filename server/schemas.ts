@@ -137,7 +137,7 @@ export const DocumentSummary = z.object({
   title: z.string(),
   shortTitle: z.string().optional(),
   issuer: z.string(),
-  issueDate: z.string(),
+  issueDate: z.string().optional(),
   jurisdiction: z.string(),
   validity: z.object({ from: z.string(), to: z.string().optional() }),
   applicationWindow: z.object({ from: z.string(), to: z.string().optional() }).optional(),

@@ -150,7 +150,7 @@ export interface DocumentSummary {
   title: string;
   shortTitle?: string;
   issuer: string;
-  issueDate: string;
+  issueDate?: string;
   jurisdiction: string;
   validity: {
     from: string;

@@ -16,7 +16,7 @@ export interface CleanedSource {
 // so numbered headings such as (一) or (2024—2026年) never match.
 // Combining tone marks (U+0300–U+036F) may follow a base letter: the class is meant per code unit.
 // eslint-disable-next-line no-misleading-character-class
-const RUBY = /([\u3400-\u9fff])\(([a-zA-Z\u00C0-\u024F\u0300-\u036F]{1,8})\)/g;
+export const RUBY = /([\u3400-\u9fff])\(([a-zA-Z\u00C0-\u024F\u0300-\u036F]{1,8})\)/g;
 
 /**
  * The consultant page's chrome, as it reads once converted to Simplified. These are properties of the
@@ -134,11 +134,17 @@ export function cleanLawMarkdown(raw: string, options: { docId: string; errata?:
   return { lines: fixed, report };
 }
 
-function findUnrepairedSpans(docId: string, lines: string[]): CleaningIssue[] {
+/**
+ * Damaged spans left in the text. `acronymsAreText`: in a text written by hand (not scraped with ruby),
+ * capitals such as IPO, PCT, AAA or D类 are the policy's own words, not leftovers.
+ */
+function findUnrepairedSpans(docId: string, lines: string[], acronymsAreText = false): CleaningIssue[] {
   const issues: CleaningIssue[] = [];
   for (const line of lines) {
     if (!/[\u4e00-\u9fff]/.test(line)) continue;
-    const hits = [...line.matchAll(ANOMALY)].filter((m) => isInsideChinese(line, m.index, m[0].length));
+    const hits = [...line.matchAll(ANOMALY)].filter(
+      (m) => isInsideChinese(line, m.index, m[0].length) && !(acronymsAreText && /^[A-Z]+[)）]?$/.test(m[0])),
+    );
     // Neighbouring anomalies are one damaged span.
     let start = -1;
     let end = -1;
@@ -187,4 +193,26 @@ function applyErrata(lines: string[], errata: Errata, report: CleaningReport): s
     }
   }
   return out;
+}
+
+/**
+ * Cleans a plain-text or Markdown policy: canonical form line by line, Markdown heading marks and emphasis
+ * dropped, blank lines removed. Nothing else is assumed about where the text came from.
+ */
+export function cleanPlainText(raw: string, options: { docId: string; errata?: Errata }): CleanedSource {
+  const report: CleaningReport = { docId: options.docId, removed: [], rubyAnnotationsStripped: 0, issues: [] };
+  const lines: string[] = [];
+  for (const rawLine of raw.split(/\r?\n/)) {
+    let line = normaliseChineseText(toSimplified(rawLine)).trim();
+    const heading = /^#{1,6}\s*/.exec(line);
+    if (heading) {
+      report.removed.push({ kind: 'markup', text: heading[0].trim() });
+      line = line.slice(heading[0].length);
+    }
+    line = line.replace(/\*\*(.+?)\*\*/g, '$1').trim();
+    if (line !== '') lines.push(line);
+  }
+  report.issues = findUnrepairedSpans(options.docId, lines, true);
+  const fixed = options.errata ? applyErrata(lines, options.errata, report) : lines;
+  return { lines: fixed, report };
 }

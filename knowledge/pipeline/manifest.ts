@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KnowledgeError } from '../errors.js';
+import { DOCUMENT_FORMATS } from './format.js';
 
 const isoDate = z.iso.date({ message: 'must be a date written YYYY-MM-DD' });
 
@@ -15,10 +16,12 @@ export const manifestEntrySchema = z
     /** Other names people use for the document (促进法); a question naming one searches that document. */
     aliases: z.array(z.string().min(1)).default([]),
     issuer: z.string().min(1),
-    issueDate: isoDate,
+    /** Absent when the source prints no date (a brochure's transcription). */
+    issueDate: isoDate.optional(),
     validity: windowSchema,
     jurisdiction: z.string().min(1),
-    format: z.enum(['plan-web-page', 'law-markdown']),
+    /** The text's layout (format.ts); guessed from the text when absent. */
+    format: z.enum(DOCUMENT_FORMATS).optional(),
     file: z.string().min(1),
     errata: z.string().min(1).optional(),
     /** The document the advisor is about; lookups without a named document resolve to it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseFolder, DEFAULT_BASE_DIR } from '../base-folder.js';
+import path from 'node:path';
+import { baseFolder, BASES_DIR, DEFAULT_BASE_DIR } from '../base-folder.js';
 import { chineseNumeralToInt, parseLaw, parsePlan, parseResponsibleUnits } from './parse.js';
 import { loadSources } from './sources.js';
 
@@ -154,5 +155,33 @@ describe('numbering helpers', () => {
       '各区县（市）政府',
     ]);
     expect(parseResponsibleUnits('没有责任单位的句子。')).toEqual([]);
+  });
+});
+
+describe('parsing the 鹿城 policies (plain text)', () => {
+  const lucheng = loadSources(baseFolder(path.join(BASES_DIR, 'lucheng'))).documents;
+  const industry = lucheng.find((d) => d.meta.id === 'lucheng-industry-2019')!;
+  const services = lucheng.find((d) => d.meta.id === 'lucheng-services-2019')!;
+
+  it('names the industry items by section, as they restart at 1, and the six points of the 附则', () => {
+    const ids = industry.clauses.map((c) => c.id);
+    expect(ids.filter((id) => id.startsWith('item-1-'))).toHaveLength(8);
+    expect(ids).toEqual(expect.arrayContaining(['intro', 'item-2-5', 'item-3-11', 'item-6-1']));
+    expect(ids.filter((id) => id.startsWith('annex-'))).toEqual(['annex-1', 'annex-2', 'annex-3', 'annex-4', 'annex-5', 'annex-6']);
+    expect(industry.clauses.find((c) => c.id === 'annex-4')!.text).toContain('“以上”均包含本数');
+  });
+
+  it('keeps the services items numbered through, with the gap at 11', () => {
+    const items = services.clauses.filter((c) => c.kind === 'item').map((c) => c.id);
+    expect(items).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `item-${i + 1}`),
+      'item-12',
+      'item-13',
+      'item-14',
+      'item-15',
+      'item-16',
+      'item-17',
+    ]);
+    expect(services.clauses.find((c) => c.id === 'item-17')!.text).toContain('（2）');
   });
 });

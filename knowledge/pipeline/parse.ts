@@ -3,9 +3,12 @@ import type { Clause, ClauseKind, DocumentMeta } from '../types.js';
 import { findMoneyMentions } from '../text/money.js';
 
 const CN_NUMERAL = '[一二三四五六七八九十百零〇两]+';
-const SECTION = new RegExp(`^(${CN_NUMERAL})、(.+)$`);
+const SECTION = new RegExp(`^(${CN_NUMERAL})、\\s*(.+)$`);
 const SUBSECTION = new RegExp(`^（(${CN_NUMERAL})）(.+)$`);
-const ITEM = /^(\d+)[.．、](.+)$/;
+/** 1.  1．  1、  and "5. " with a space: the number of a point, never a decimal (1.5亿) or a date. */
+const ITEM = /^(\d+)\s*[.．、](?!\d)\s*(.+)$/;
+/** The closing provisions, 附则 (printed 附  则 with spaces): its points become `annex-<n>`. */
+const ANNEX = /^附\s*则$/;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日$/;
 const CLOSING = /^本(?:方案|办法|措施|意见|通知|细则|规定)自.+(?:实施|施行)/;
 const RESPONSIBLE_UNITS = /（责任单位：([^）]*(?:〔[^〕]*〕[^）]*)*)）\s*$/;
@@ -77,6 +80,10 @@ export function parsePlan(lines: string[], meta: Pick<DocumentMeta, 'id' | 'titl
   const drafts: Draft[] = [];
   let current: Draft | undefined;
   let section: { numeral: string; title: string } | undefined;
+  let inAnnex = false;
+  // Items numbered anew in every section (一、1. 2. 二、1. …) are named by section (item-2-1); items numbered
+  // through the whole plan keep their number (item-19). A gap in the numbering is kept as printed.
+  const restarts = numberingRestarts(lines);
   let subsection: { numeral: string; title: string } | undefined;
   let phase: 'preamble' | 'title' | 'body' = 'preamble';
   const titleKey = meta.title.replace(/（.*）$/, '');
@@ -92,8 +99,16 @@ export function parsePlan(lines: string[], meta: Pick<DocumentMeta, 'id' | 'titl
       current = undefined;
       continue;
     }
+    if (ANNEX.test(line)) {
+      phase = 'body';
+      inAnnex = true;
+      section = undefined;
+      subsection = undefined;
+      current = undefined;
+      continue;
+    }
     const sectionMatch = SECTION.exec(line);
-    if (sectionMatch && line.length <= 30) {
+    if (sectionMatch && line.length <= 30 && !inAnnex) {
       phase = 'body';
       section = { numeral: sectionMatch[1]!, title: sectionMatch[2]!.trim() };
       subsection = undefined;
@@ -128,15 +143,39 @@ export function parsePlan(lines: string[], meta: Pick<DocumentMeta, 'id' | 'titl
       continue;
     }
     const itemMatch = ITEM.exec(line);
+    if (itemMatch && inAnnex) {
+      const n = Number(itemMatch[1]);
+      const body = itemMatch[2]!.trim();
+      const cn = intToChineseNumeral(n);
+      open({
+        id: `annex-${n}`,
+        kind: 'annex',
+        label: `附则${n}`,
+        aliases: [`附则第${n}条`, `附则第${cn}条`, `附则${n}`, `附则第${n}点`],
+        path: ['附则'],
+        heading: headingSentence(body),
+        paragraphs: [`${n}.${body}`],
+      });
+      continue;
+    }
     if (itemMatch && section) {
       const n = Number(itemMatch[1]);
       const body = `${itemMatch[2]!.trim()}`;
       const cn = intToChineseNumeral(n);
+      const s = chineseNumeralToInt(section.numeral);
       open({
-        id: `item-${n}`,
+        id: restarts ? `item-${s}-${n}` : `item-${n}`,
         kind: 'item',
         label: `${section.numeral}${subsection ? `（${subsection.numeral}）` : ''}${n}`,
-        aliases: [`第${n}条`, `第${cn}条`, `第${n}项`, `第${cn}项`, `${n}.`],
+        aliases: restarts
+          ? [
+              `${section.numeral}${n}`,
+              `${section.numeral}、${n}`,
+              `第${section.numeral}部分第${n}条`,
+              `第${section.numeral}部分第${n}项`,
+              `第${n}条`,
+            ]
+          : [`第${n}条`, `第${cn}条`, `第${n}项`, `第${cn}项`, `${n}.`],
         path: [`${section.numeral}、${section.title}`, ...(subsection ? [`（${subsection.numeral}）${subsection.title}`] : [])],
         heading: headingSentence(body),
         paragraphs: [`${n}.${body}`],
@@ -183,9 +222,25 @@ export function parsePlan(lines: string[], meta: Pick<DocumentMeta, 'id' | 'titl
     });
 }
 
-const CHAPTER = new RegExp(`^#{1,4}\\s*(第(${CN_NUMERAL})章)\\s*(.*)$`);
-const SECTION_OF_CHAPTER = new RegExp(`^#{1,4}\\s*(第(${CN_NUMERAL})节)\\s*(.*)$`);
-const ARTICLE = new RegExp(`^(第(${CN_NUMERAL})条)\\s*(.*)$`);
+/** Whether item numbers start again in a later section (一、1. 2. 二、1.), read before parsing. */
+function numberingRestarts(lines: readonly string[]): boolean {
+  const seen = new Set<number>();
+  for (const line of lines) {
+    if (ANNEX.test(line)) break;
+    const item = ITEM.exec(line);
+    if (!item) continue;
+    const n = Number(item[1]);
+    if (seen.has(n)) return true;
+    seen.add(n);
+  }
+  return false;
+}
+
+const CHAPTER = new RegExp(`^(?:#{1,4}\\s*)?(第(${CN_NUMERAL})章)\\s*(.*)$`);
+const CHAPTER_PLAIN = new RegExp(`^第${CN_NUMERAL}章`);
+const SECTION_OF_CHAPTER = new RegExp(`^(?:#{1,4}\\s*)?(第(${CN_NUMERAL})节)\\s*(.*)$`);
+/** 第十九条, 第19条 and 第 1 条 with spaces. */
+const ARTICLE = new RegExp(`^(第\\s*(${CN_NUMERAL}|\\d+)\\s*条)\\s*(.*)$`);
 
 export interface ParsedLaw {
   title: string;
@@ -203,10 +258,13 @@ export function parseLaw(lines: string[], docId: string): ParsedLaw {
   let chapter: string | undefined;
   let sectionOfChapter: string | undefined;
   let current: Draft | undefined;
+  // A Markdown law marks the end of its preamble; a plain text starts its body at the first heading or article.
+  const marked = lines.some((l) => l.startsWith('<!--') && l.includes('INFO END'));
   let inPreamble = true;
   let chapters = 0;
 
   for (const line of lines) {
+    if (inPreamble && !marked && (CHAPTER_PLAIN.test(line) || ARTICLE.test(line))) inPreamble = false;
     if (line.startsWith('# ') && !title) {
       title = line.slice(2).trim();
       continue;
@@ -246,7 +304,7 @@ export function parseLaw(lines: string[], docId: string): ParsedLaw {
         id: `art-${n}`,
         kind: 'article',
         label: `第${n}条`,
-        aliases: [articleMatch[1]!, `第${n}条`],
+        aliases: [...new Set([articleMatch[1]!.replace(/\s+/g, ''), `第${n}条`, `第${intToChineseNumeral(n)}条`])],
         path: [chapter, sectionOfChapter].filter((p): p is string => p !== undefined),
         heading: headingSentence(body),
         paragraphs: [`${articleMatch[1]} ${body}`],

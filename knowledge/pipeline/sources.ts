@@ -4,7 +4,8 @@ import path from 'node:path';
 import { KnowledgeError } from '../errors.js';
 import type { BaseFolder } from '../base-folder.js';
 import type { CleaningReport, DocumentMeta, PolicyDocument } from '../types.js';
-import { cleanLawMarkdown, cleanPolicyPage, parseErrata } from './clean.js';
+import { cleanLawMarkdown, cleanPlainText, cleanPolicyPage, parseErrata, type Errata } from './clean.js';
+import { guessFormat, type DocumentFormat } from './format.js';
 import { loadManifest, type ManifestEntry } from './manifest.js';
 import { parseLaw, parsePlan } from './parse.js';
 
@@ -28,23 +29,42 @@ export function loadDocument(entry: ManifestEntry, sourcesDir: string): { docume
   const errata = entry.errata
     ? parseErrata(readFileSync(path.join(sourcesDir, entry.errata), 'utf8'), path.join(sourcesDir, entry.errata))
     : undefined;
+  return readDocument(entry, raw, errata);
+}
+
+/** Cleans and parses a document's text in its format (the manifest's, else the guessed one). */
+export function readDocument(entry: ManifestEntry, raw: string, errata?: Errata): { document: PolicyDocument; report: CleaningReport } {
+  const format: DocumentFormat = entry.format ?? guessFormat(raw).format;
   const meta: DocumentMeta = {
     id: entry.id,
     title: entry.title,
     shortTitle: entry.shortTitle,
     issuer: entry.issuer,
-    issueDate: entry.issueDate,
+    ...(entry.issueDate ? { issueDate: entry.issueDate } : {}),
     validity: entry.validity,
     jurisdiction: entry.jurisdiction,
-    format: entry.format,
+    format,
   };
-  if (entry.format === 'plan-web-page') {
-    const cleaned = cleanPolicyPage(raw, { docId: entry.id, errata });
-    if (cleaned.applicationWindow) meta.applicationWindow = cleaned.applicationWindow;
-    return { document: { meta, clauses: parsePlan(cleaned.lines, meta) }, report: cleaned.report };
+  const options = { docId: entry.id, ...(errata ? { errata } : {}) };
+  switch (format) {
+    case 'plan-web-page': {
+      const cleaned = cleanPolicyPage(raw, options);
+      if (cleaned.applicationWindow) meta.applicationWindow = cleaned.applicationWindow;
+      return { document: { meta, clauses: parsePlan(cleaned.lines, meta) }, report: cleaned.report };
+    }
+    case 'plan-text': {
+      const cleaned = cleanPlainText(raw, options);
+      return { document: { meta, clauses: parsePlan(cleaned.lines, meta) }, report: cleaned.report };
+    }
+    case 'law-markdown': {
+      const cleaned = cleanLawMarkdown(raw, options);
+      return { document: { meta, clauses: parseLaw(cleaned.lines, entry.id).clauses }, report: cleaned.report };
+    }
+    case 'law-text': {
+      const cleaned = cleanPlainText(raw, options);
+      return { document: { meta, clauses: parseLaw(cleaned.lines, entry.id).clauses }, report: cleaned.report };
+    }
   }
-  const cleaned = cleanLawMarkdown(raw, { docId: entry.id, errata });
-  return { document: { meta, clauses: parseLaw(cleaned.lines, entry.id).clauses }, report: cleaned.report };
 }
 
 /** Every input the build depends on, hashed; `extra` adds what else should invalidate it (code version, embedder). */

@@ -69,7 +69,7 @@ export function browseScreen(ctx: ConsoleContext) {
             ? h(
                 'div',
                 { class: 'muted' },
-                `申报时间：${chineseDate(primary.applicationWindow.from)} 至 ${primary.applicationWindow.to ? chineseDate(primary.applicationWindow.to) : '另行通知'}；发文：${primary.issuer}（${chineseDate(primary.issueDate)}）`,
+                `申报时间：${chineseDate(primary.applicationWindow.from)} 至 ${primary.applicationWindow.to ? chineseDate(primary.applicationWindow.to) : '另行通知'}；发文：${primary.issuer}${primary.issueDate ? `（${chineseDate(primary.issueDate)}）` : ''}`,
               )
             : null,
         ),
@@ -132,7 +132,11 @@ export function browseScreen(ctx: ConsoleContext) {
               'header',
               { class: 'doc-header' },
               h('h2', null, doc.title),
-              h('div', { class: 'muted' }, `${doc.issuer} · ${chineseDate(doc.issueDate)} · ${doc.jurisdiction}`),
+              h(
+                'div',
+                { class: 'muted' },
+                [doc.issuer, doc.issueDate ? chineseDate(doc.issueDate) : '', doc.jurisdiction].filter(Boolean).join(' · '),
+              ),
               v ? h('div', { class: `validity ${v.state}` }, v.text) : null,
             )
           : null,
