@@ -2,16 +2,20 @@
  * Paraphrase retrieval: do questions worded unlike their clause (我们想去国外开拓市场 → 出海) still find it?
  * The systems side by side, on the default knowledge base:
  *
- *   1. the previous default: BM25 fused by reciprocal rank with the local embedder ⊕ law word vectors (share 0.6,
+ *   1. two rounds ago: BM25 fused by reciprocal rank with the local embedder ⊕ law word vectors (share 0.6,
  *      weight 0.7), no soft matching;
- *   2. BM25 only;
- *   3. the proposal, the embedded default as knowledge/knowledge-base.ts wires it: the same lists plus the
- *      soft-matching channel (each question word to its most similar clause word, through the law word
- *      neighbour lists) and query-dependent fusion (`AdaptiveFusion` in knowledge/index/retriever.ts);
- *   4. the law word vectors alone: plain cosine over every clause (no reference look-up, no document filter);
+ *   2. the previous default: the same lists plus the soft-matching channel (each question word to its most
+ *      similar clause word, through the law word neighbour lists) and query-dependent fusion
+ *      (`SOFT_ONLY_ADAPTIVE_FUSION` in knowledge/index/retriever.ts);
+ *   3. the new default, as knowledge/knowledge-base.ts wires it: 2 plus the character channel (BM25 over single
+ *      Chinese characters of the clause texts) and the jurisdiction a question points at (市里, 郑州), weighed
+ *      in the same fusion (`DEFAULT_ADAPTIVE_FUSION`);
+ *   4. BM25 only;
  *   5. SQLite FTS5 with the trigram tokenizer (bench/lib/fts5.ts).
- *   For context: 0, BM25 with the local embedder only (the default before the word vectors); 4b, the combined
- *   vectors alone; 4c, the soft-matching channel alone.
+ *   For context: 0, BM25 with the local embedder only (the default before the word vectors); 3a and 3b, the new
+ *   default without its character or its jurisdiction channel; 6a, the law word vectors alone (plain cosine over
+ *   every clause, no reference look-up, no document filter); 6b, the combined vectors alone; 6c, the
+ *   soft-matching channel alone; 6d, the character channel alone.
  *
  *   npx tsx bench/paraphrase-retrieval.ts [--set FILE] [--dev-only] [--no-sweep] [--no-write]
  *
@@ -20,8 +24,8 @@
  * (eval/retrieval/questions.jsonl), which must not get worse. Settings are tuned on DEV and the retrieval set
  * only: the sweep at the end never scores TEST; `--dev-only` leaves TEST unscored altogether.
  * Scores: recall@1/3/5 and MRR (eval/retrieval/retrieval-set.ts). Also measured: one question's search time
- * per system (p50/p95), the soft matcher's build time, the model files' sizes, and how well the confidence of
- * the best hit (`searchConfidence`) tells in-scope questions from out-of-scope ones.
+ * per system (p50/p95), the soft matcher's and the character index's build times, the model files' sizes, and
+ * how well the confidence of the best hit (`searchConfidence`) tells in-scope questions from out-of-scope ones.
  * Results: tables on stdout, JSON in bench/results/paraphrase-retrieval.json.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -36,10 +40,12 @@ import {
   createRetriever,
   DEFAULT_ADAPTIVE_FUSION,
   searchConfidence,
+  SOFT_ONLY_ADAPTIVE_FUSION,
   type AdaptiveFusion,
   type Retriever,
   type RetrieverParts,
 } from '../knowledge/index/retriever.js';
+import { cjkCharacters } from '../knowledge/index/tokenize.js';
 import {
   createSoftMatcher,
   createWordVectorEmbedder,
@@ -193,6 +199,23 @@ function softSearch(kb: KnowledgeBase): { search: Search; buildMs: number } {
   };
 }
 
+/** The character channel alone: BM25 over the clause texts' Chinese characters, as the retriever builds it. */
+function characterSearch(kb: KnowledgeBase): { search: Search; buildMs: number } {
+  const started = performance.now();
+  const index = buildBm25(kb.clauses.map((c) => cjkCharacters(c.text)));
+  const buildMs = performance.now() - started;
+  return {
+    buildMs,
+    search: async (q) =>
+      index
+        .search(
+          [...new Set(cjkCharacters(q))].map((term) => ({ term, weight: 1 })),
+          10,
+        )
+        .map(({ doc }) => ({ docId: kb.clauses[doc]!.docId, clauseId: kb.clauses[doc]!.id })),
+  };
+}
+
 function fts5Search(kb: KnowledgeBase): { search: Search; dispose: () => void } {
   const fts = buildFts5(kb.clauses.map((c) => indexableText(c, kb.getDocument(c.docId))));
   return {
@@ -279,25 +302,28 @@ async function defaultParts(kb: KnowledgeBase): Promise<RetrieverParts> {
  * The adaptive fusion's settings on DEV and the retrieval set (never TEST): how the default was chosen, and
  * how flat the neighbourhood around it is.
  */
-async function sweep(kb: KnowledgeBase, dev: RetrievalQuestion[], retrievalSet: RetrievalQuestion[]): Promise<SweepPoint[]> {
-  const parts = await defaultParts(kb);
+async function sweep(parts: RetrieverParts, dev: RetrievalQuestion[], retrievalSet: RetrievalQuestion[]): Promise<SweepPoint[]> {
   const points: SweepPoint[] = [];
   const gates: [number, number][] = [
-    [3, 6],
     [4, 8],
-    [5, 10],
-    [3, 8],
+    [5, 8],
+    [4, 10],
+    [3, 6],
   ];
+  const base = DEFAULT_ADAPTIVE_FUSION.weights;
   const weightSets: AdaptiveFusion['weights'][] = [
-    { bm25: 0.5, soft: 0.5, vector: 0.5, text: 0 },
-    { bm25: 0.5, soft: 1, vector: 0.5, text: 0 },
-    { bm25: 1, soft: 1.5, vector: 1, text: 0 },
-    { bm25: 1, soft: 1.5, vector: 0.5, text: 0.5 },
-    { bm25: 1, soft: 1.5, vector: 0, text: 1 },
-    { bm25: 1, soft: 1, vector: 0.5, text: 0.5 },
-    { bm25: 1, soft: 1.5, vector: 1, text: 1 },
-    { bm25: 1, soft: 1, vector: 0, text: 0 },
-    { bm25: 1, soft: 0, vector: 1, text: 0 },
+    SOFT_ONLY_ADAPTIVE_FUSION.weights,
+    { ...SOFT_ONLY_ADAPTIVE_FUSION.weights, characters: 1 },
+    { ...SOFT_ONLY_ADAPTIVE_FUSION.weights, jurisdiction: 1 },
+    base,
+    { ...base, vector: 0.5 },
+    { ...base, characters: 0.5 },
+    { ...base, characters: 1.5 },
+    { ...base, jurisdiction: 0.5 },
+    { ...base, jurisdiction: 2 },
+    { ...base, text: 1 },
+    { ...base, soft: 1 },
+    { ...base, bm25: 0.5 },
   ];
   for (const lexical of gates) {
     for (const weights of weightSets) {
@@ -320,6 +346,12 @@ const scoreRow = (name: string, s: Scores): (string | number)[] => [
 
 /** True when `s` meets the retrieval set's bar: recall@3 100%, MRR at least 0.960. */
 const meetsBar = (s: Scores): boolean => s.recallAt3 >= 1 && s.mrr >= 0.96 - 1e-9;
+
+interface ConfidenceSummary {
+  aucUnrelated: number;
+  aucGolden: number;
+  byThreshold: { t: number; inScope: number; unrelated: number; golden: number }[];
+}
 
 /** Area under the ROC curve: the chance that a random in-scope question gets a higher confidence than a random out-of-scope one. */
 function auc(inScope: number[], outOfScope: number[]): number {
@@ -354,19 +386,31 @@ async function main(): Promise<void> {
     const fts = fts5Search(kb);
     const softAlone = softSearch(kb);
 
+    const parts = await defaultParts(kb);
+    const withWeights = (weights: Partial<AdaptiveFusion['weights']>) =>
+      retrieverSearch(createRetriever({ ...parts, adaptive: { weights: { ...DEFAULT_ADAPTIVE_FUSION.weights, ...weights } } }));
+    const charactersAlone = characterSearch(kb);
     const systems: { name: string; search: Search; timed?: boolean }[] = [
       {
-        name: `1 previous default: BM25 ⊕ local⊕word vectors (RRF, w=${WORD_VECTOR_FUSION_WEIGHT.combined})`,
+        name: `1 two rounds ago: BM25 ⊕ local⊕word vectors (RRF, w=${WORD_VECTOR_FUSION_WEIGHT.combined})`,
         search: retrieverSearch(kbPrevious.retriever),
         timed: true,
       },
-      { name: '2 BM25 only', search: retrieverSearch(kb.retrieverWith({ vectors: false })), timed: true },
-      { name: '3 proposal: + soft matching, adaptive fusion', search: retrieverSearch(kb.retriever), timed: true },
-      { name: '4 law word vectors alone (cosine)', search: await cosineSearch(kb, wordVectors) },
+      {
+        name: '2 previous default: + soft matching, adaptive fusion',
+        search: retrieverSearch(createRetriever({ ...parts, adaptive: SOFT_ONLY_ADAPTIVE_FUSION })),
+        timed: true,
+      },
+      { name: '3 new default: + character channel, jurisdiction cue', search: retrieverSearch(kb.retriever), timed: true },
+      { name: '4 BM25 only', search: retrieverSearch(kb.retrieverWith({ vectors: false })), timed: true },
       { name: '5 SQLite FTS5 trigram', search: fts.search, timed: true },
       { name: `0 BM25 ⊕ local embedder only (w=${local.fusionWeight})`, search: retrieverSearch(kbLocal.retriever) },
-      { name: '4b local⊕word vectors alone (cosine)', search: await cosineSearch(kb, combined) },
-      { name: '4c soft matching alone', search: softAlone.search },
+      { name: '3a new default without the character channel', search: withWeights({ characters: 0 }) },
+      { name: '3b new default without the jurisdiction cue', search: withWeights({ jurisdiction: 0 }) },
+      { name: '6a law word vectors alone (cosine)', search: await cosineSearch(kb, wordVectors) },
+      { name: '6b local⊕word vectors alone (cosine)', search: await cosineSearch(kb, combined) },
+      { name: '6c soft matching alone', search: softAlone.search },
+      { name: '6d character channel alone', search: charactersAlone.search },
     ];
 
     const results: Record<string, Record<string, { scores: Scores; misses: RetrievalScores['misses'] }>> = {};
@@ -401,40 +445,58 @@ async function main(): Promise<void> {
     readWordNeighbours();
     const neighboursLoadMs = performance.now() - loadStarted;
     console.log(
-      `soft matcher build over the ${kb.clauses.length} clauses: ${ms(softAlone.buildMs)} ms; ` +
+      `soft matcher build over the ${kb.clauses.length} clauses: ${ms(softAlone.buildMs)} ms; character index: ${ms(charactersAlone.buildMs)} ms; ` +
         `neighbour lists ${(neighboursBytes / 1e6).toFixed(2)} MB (read + verify ${ms(neighboursLoadMs)} ms), ` +
         `word vectors ${(vectorsBytes / 1e6).toFixed(2)} MB`,
     );
 
-    // Confidence of the best hit: in scope (paraphrases + retrieval set) against out of scope.
-    const confidenceOf = async (q: string) => searchConfidence(await kb.retriever.search(q, { k: 3 }));
-    const inScope = [...paraphrases.dev, ...paraphrases.test, ...retrievalSet].map((q) => q.question);
+    // Confidence of the best hit: in scope (paraphrases + retrieval set) against out of scope, for the new and the
+    // previous default (the confidence's formula is the same; which clause comes first is not).
+    const inScope = [...paraphrases.dev, ...(devOnly ? [] : paraphrases.test), ...retrievalSet].map((q) => q.question);
     const outside = outOfScopeQuestions();
-    const inConf = await Promise.all(inScope.map(confidenceOf));
-    const goldenConf = await Promise.all(outside.golden.map(confidenceOf));
-    const unrelatedConf = await Promise.all(outside.unrelated.map(confidenceOf));
     const thresholds = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
     const share = (xs: number[], t: number) => xs.filter((x) => x >= t).length / (xs.length || 1);
-    console.log('\n== confidence of the best hit: in scope (paraphrases + retrieval set) vs out of scope ==');
-    console.log(
-      `AUC in scope vs unrelated requests ${auc(inConf, unrelatedConf).toFixed(3)}; vs golden out-of-scope cases ` +
-        `${auc(inConf, goldenConf).toFixed(3)} (mostly policy questions about other places or programmes)`,
-    );
-    console.log(
-      formatTable(
-        [
-          'threshold',
-          `in scope ≥ (n=${inConf.length})`,
-          `unrelated ≥ (n=${unrelatedConf.length})`,
-          `golden oos ≥ (n=${goldenConf.length})`,
-        ],
-        thresholds.map((t) => [t, pct(share(inConf, t)), pct(share(unrelatedConf, t)), pct(share(goldenConf, t))]),
-      ),
-    );
+    const confidence: Record<string, ConfidenceSummary> = {};
+    const confidenceRetrievers: [string, Retriever][] = [
+      ['new default', kb.retriever],
+      ['previous default', createRetriever({ ...parts, adaptive: SOFT_ONLY_ADAPTIVE_FUSION })],
+    ];
+    for (const [name, retriever] of confidenceRetrievers) {
+      const confidenceOf = async (q: string) => searchConfidence(await retriever.search(q, { k: 3 }));
+      const inConf = await Promise.all(inScope.map(confidenceOf));
+      const goldenConf = await Promise.all(outside.golden.map(confidenceOf));
+      const unrelatedConf = await Promise.all(outside.unrelated.map(confidenceOf));
+      confidence[name] = {
+        aucUnrelated: auc(inConf, unrelatedConf),
+        aucGolden: auc(inConf, goldenConf),
+        byThreshold: thresholds.map((t) => ({
+          t,
+          inScope: share(inConf, t),
+          unrelated: share(unrelatedConf, t),
+          golden: share(goldenConf, t),
+        })),
+      };
+      console.log(`\n== confidence of the best hit, ${name}: in scope (paraphrases + retrieval set) vs out of scope ==`);
+      console.log(
+        `AUC in scope vs unrelated requests ${auc(inConf, unrelatedConf).toFixed(3)}; vs golden out-of-scope cases ` +
+          `${auc(inConf, goldenConf).toFixed(3)} (mostly policy questions about other places or programmes)`,
+      );
+      console.log(
+        formatTable(
+          [
+            'threshold',
+            `in scope ≥ (n=${inConf.length})`,
+            `unrelated ≥ (n=${unrelatedConf.length})`,
+            `golden oos ≥ (n=${goldenConf.length})`,
+          ],
+          thresholds.map((t) => [t, pct(share(inConf, t)), pct(share(unrelatedConf, t)), pct(share(goldenConf, t))]),
+        ),
+      );
+    }
 
     let sweepPoints: SweepPoint[] = [];
     if (!argFlag('--no-sweep')) {
-      sweepPoints = await sweep(kb, paraphrases.dev, retrievalSet);
+      sweepPoints = await sweep(parts, paraphrases.dev, retrievalSet);
       {
         console.log('\n== sweep of the adaptive fusion (DEV and retrieval set only; bar: retrieval set R@3 100%, MRR ≥ 0.960) ==');
         console.log(
@@ -445,6 +507,8 @@ async function main(): Promise<void> {
               'soft',
               'vector',
               'text',
+              'chars',
+              'place',
               'DEV R@1',
               'DEV R@3',
               'DEV R@5',
@@ -460,6 +524,8 @@ async function main(): Promise<void> {
               p.weights.soft,
               p.weights.vector,
               p.weights.text,
+              p.weights.characters,
+              p.weights.jurisdiction,
               pct(p.dev.recallAt1),
               pct(p.dev.recallAt3),
               pct(p.dev.recallAt5),
@@ -479,19 +545,17 @@ async function main(): Promise<void> {
         run: runInfo(),
         setFile,
         split: { dev: paraphrases.dev.length, test: devOnly ? 0 : paraphrases.test.length, rule: 'odd id number = DEV, even = TEST' },
-        models: { vectorsBytes, neighboursBytes, neighboursLoadMs, softMatcherBuildMs: softAlone.buildMs },
-        proposal: { rrf: { k: RRF_K, bm25Weight: 1, vectorWeight: WORD_VECTOR_FUSION_WEIGHT.combined }, adaptive: DEFAULT_ADAPTIVE_FUSION },
-        searchOneQuestionMs: latency,
-        confidence: {
-          aucUnrelated: auc(inConf, unrelatedConf),
-          aucGolden: auc(inConf, goldenConf),
-          byThreshold: thresholds.map((t) => ({
-            t,
-            inScope: share(inConf, t),
-            unrelated: share(unrelatedConf, t),
-            golden: share(goldenConf, t),
-          })),
+        models: {
+          vectorsBytes,
+          neighboursBytes,
+          neighboursLoadMs,
+          softMatcherBuildMs: softAlone.buildMs,
+          characterIndexBuildMs: charactersAlone.buildMs,
         },
+        rrf: { k: RRF_K, bm25Weight: 1, vectorWeight: WORD_VECTOR_FUSION_WEIGHT.combined },
+        adaptive: { newDefault: DEFAULT_ADAPTIVE_FUSION, previousDefault: SOFT_ONLY_ADAPTIVE_FUSION },
+        searchOneQuestionMs: latency,
+        confidence,
         results,
         sweep: sweepPoints,
       });

@@ -43,6 +43,31 @@ describe('BM25', () => {
     );
   });
 
+  it('scores every document as search ranks them, 0 where nothing matched', () => {
+    const vocabulary = ['a', 'b', 'c', 'd'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...vocabulary), { maxLength: 8 }), { minLength: 1, maxLength: 30 }),
+        fc.uniqueArray(fc.constantFrom(...vocabulary), { minLength: 1 }),
+        (corpus, query) => {
+          const bm25 = buildBm25(corpus);
+          const terms = query.map((term, i) => ({ term, weight: 1 / (i + 1) }));
+          const all = bm25.scoreAll(terms);
+          expect(all.length).toBe(corpus.length);
+          const hits = bm25.search(terms, corpus.length);
+          for (const hit of hits) expect(all[hit.doc]).toBeCloseTo(hit.score, 12);
+          const found = new Set(hits.map((h) => h.doc));
+          all.forEach((score, doc) => {
+            if (!found.has(doc)) expect(score).toBe(0);
+          });
+          // search's scratch space is left clean by scoreAll and vice versa.
+          expect(bm25.search(terms, corpus.length)).toEqual(hits);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('applies a filter without losing the best accepted documents', () => {
     const hits = index.search([{ term: '设备', weight: 1 }], 1, (doc) => doc !== 0);
     expect(hits.map((h) => h.doc)).toEqual([2]);

@@ -29,6 +29,8 @@ export interface Bm25Index {
   /** In how many documents the term occurs. */
   documentFrequency(term: string): number;
   search(query: WeightedTerm[], k: number, accept?: (doc: number) => boolean): ScoredDoc[];
+  /** Every document's score, 0 where nothing matched (for callers that normalise over all documents). */
+  scoreAll(query: WeightedTerm[]): Float64Array;
   data(): Bm25Data;
 }
 
@@ -88,6 +90,24 @@ export function loadBm25(data: Bm25Data): Bm25Index {
   const { k1, b } = data;
   const scores = new Float64Array(n);
   const touched: number[] = [];
+  /** Adds each query term's BM25 contribution into `into`; documents first touched are listed in `touchedDocs`. */
+  const accumulate = (query: WeightedTerm[], into: Float64Array, touchedDocs?: number[]) => {
+    for (const { term, weight } of query) {
+      const t = termIndex.get(term);
+      if (t === undefined) continue;
+      const start = data.postingsStart[t]!;
+      const end = data.postingsStart[t + 1]!;
+      const df = end - start;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (let p = start; p < end; p++) {
+        const doc = data.postingsDoc[p]!;
+        const tf = data.postingsTf[p]!;
+        const norm = tf + k1 * (1 - b + (b * data.docLength[doc]!) / avgdl);
+        if (touchedDocs && into[doc] === 0) touchedDocs.push(doc);
+        into[doc]! += weight * idf * ((tf * (k1 + 1)) / norm);
+      }
+    }
+  };
 
   return {
     size: n,
@@ -97,23 +117,14 @@ export function loadBm25(data: Bm25Data): Bm25Index {
       const t = termIndex.get(term);
       return t === undefined ? 0 : data.postingsStart[t + 1]! - data.postingsStart[t]!;
     },
+    scoreAll(query) {
+      const out = new Float64Array(n);
+      accumulate(query, out);
+      return out;
+    },
     search(query, k, accept) {
       touched.length = 0;
-      for (const { term, weight } of query) {
-        const t = termIndex.get(term);
-        if (t === undefined) continue;
-        const start = data.postingsStart[t]!;
-        const end = data.postingsStart[t + 1]!;
-        const df = end - start;
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        for (let p = start; p < end; p++) {
-          const doc = data.postingsDoc[p]!;
-          const tf = data.postingsTf[p]!;
-          const norm = tf + k1 * (1 - b + (b * data.docLength[doc]!) / avgdl);
-          if (scores[doc] === 0) touched.push(doc);
-          scores[doc]! += weight * idf * ((tf * (k1 + 1)) / norm);
-        }
-      }
+      accumulate(query, scores, touched);
       // Keep the best k in a small min-heap: sorting every touched document costs more than scoring them
       // once a large corpus makes common bigrams touch most of it.
       const heap: ScoredDoc[] = [];

@@ -1,9 +1,9 @@
 import Nzh from 'nzh';
 import type { Clause, Jurisdiction, PolicyDocument } from '../types.js';
 import { matchingKey, normaliseInput } from '../text/normalise.js';
-import type { Bm25Index } from './bm25.js';
+import { buildBm25, type Bm25Index } from './bm25.js';
 import type { Embedder, SoftMatcher } from './embedder.js';
-import type { Tokenizer } from './tokenize.js';
+import { cjkCharacters, type Tokenizer } from './tokenize.js';
 import type { VectorIndex } from './vector-index.js';
 
 export interface SearchOptions {
@@ -26,7 +26,7 @@ export interface SearchHit {
    */
   score: number;
   /** How the hit was found: an explicit reference (第19条), or its ranks in each list (1-based). */
-  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number; softRank?: number };
+  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number; softRank?: number; characterRank?: number };
   /**
    * Evidence in 0..1 that this clause answers the question, comparable across questions (unlike `score`): the
    * stronger of its exact-word evidence (BM25) and its soft word match; see `hitConfidence`. Absent when the
@@ -61,8 +61,6 @@ export interface RetrieverParts {
    * clauses; false turns it off (the fusion is then exactly BM25 ⊕ vectors by reciprocal rank).
    */
   adaptive?: Partial<AdaptiveFusion> | false;
-  /** EXPERIMENT: extra evidence channels, each scoring every clause; min–max normalised and added to S by weight. */
-  channels?: { weight: number; score(query: { text: string; words: readonly string[]; soft: Float64Array }): Float64Array }[];
 }
 
 /**
@@ -73,19 +71,36 @@ export interface RetrieverParts {
  *
  *   score = g · RRF / max RRF + (1 − g) · S / max S,   g = clamp((strength − lexical[0]) / (lexical[1] − lexical[0]))
  *   S     = weights.bm25 · BM25 / max BM25 + weights.soft · soft' + weights.vector · cosine' + weights.text · text'
+ *           + weights.characters · characters' + weights.jurisdiction · place'
  *
- * (′: min–max normalised over the candidates). A question whose best BM25 match is worth `lexical[1]` rare words
- * or more ranks exactly as before. Tuned on the paraphrase DEV half and the project retrieval set
- * (bench/paraphrase-retrieval.ts), never on the TEST half.
+ * (′: min–max normalised over the candidates). `characters` is BM25 over single Chinese characters of the clause
+ * text: everyday words that neither the segmenter's words, their bigrams nor the word vectors connect to the
+ * clause often still share a character with it (园子 → 产业园, 牌子 → 品牌, 外汇 → 用汇). `place` is 1 for the
+ * clauses of documents whose jurisdiction the question points at — by its place name (郑州, 河南) or by the
+ * level of government in everyday words (市里, 全省; see `jurisdictionCues`) — and 0 elsewhere. A question whose
+ * best BM25 match is worth `lexical[1]` rare words or more ranks exactly as before. Tuned on the paraphrase DEV
+ * half and the project retrieval set (bench/paraphrase-retrieval.ts), never on the TEST half.
  */
 export interface AdaptiveFusion {
   /** BM25 strength (best score ÷ IDF of a one-clause word) below which only S counts, and above which only RRF. */
   lexical: [number, number];
-  /** Weights of S: BM25, the soft match, the vector list's cosine, the word vectors' whole-text cosine. */
-  weights: { bm25: number; soft: number; vector: number; text: number };
+  /**
+   * Weights of S: BM25, the soft match, the vector list's cosine, the word vectors' whole-text cosine, the
+   * character channel, the jurisdiction the question points at.
+   */
+  weights: { bm25: number; soft: number; vector: number; text: number; characters: number; jurisdiction: number };
 }
 
-export const DEFAULT_ADAPTIVE_FUSION: AdaptiveFusion = { lexical: [4, 8], weights: { bm25: 1, soft: 1.5, vector: 0.5, text: 0.5 } };
+export const DEFAULT_ADAPTIVE_FUSION: AdaptiveFusion = {
+  lexical: [5, 8],
+  weights: { bm25: 1, soft: 1.5, vector: 1, text: 0.5, characters: 1, jurisdiction: 1 },
+};
+
+/** The previous round's default (soft matching without the character and jurisdiction channels), for comparisons. */
+export const SOFT_ONLY_ADAPTIVE_FUSION: AdaptiveFusion = {
+  lexical: [4, 8],
+  weights: { bm25: 1, soft: 1.5, vector: 0.5, text: 0.5, characters: 0, jurisdiction: 0 },
+};
 
 /**
  * Above this many clauses the soft-matching channel is not built (as the local embedder's vector index is not):
@@ -123,6 +138,69 @@ function clauseText(clause: Clause, shortTitle: string | undefined): string {
     clause.text,
   ].join('\n');
 }
+
+/**
+ * Everyday words by which a question points at a level of government: its own city (市里, 全市), province (省里),
+ * district or county, or the whole country. Only forms that name the level as a place, never as a grade
+ * (省级专精特新, 国家级 are grades of an enterprise, not the province or the state).
+ */
+const LEVEL_CUES: { level: 'national' | 'province' | 'city' | 'district' | 'county'; cue: RegExp }[] = [
+  { level: 'national', cue: /全国|中央|国务院|国家层面/ },
+  { level: 'province', cue: /省里|省上|全省|本省|我省|咱省|省政府|省委/ },
+  { level: 'city', cue: /市里|市上|全市|本市|我市|咱市|市政府|市委/ },
+  { level: 'district', cue: /区里|全区|本区|我区|咱区|区政府|区委/ },
+  { level: 'county', cue: /县里|全县|本县|我县|咱县|县政府|县委/ },
+];
+/** Administrative units in a jurisdiction's name, most general first: 温州市鹿城区 → 温州市, 鹿城区. */
+const ADMINISTRATIVE_UNIT = /.+?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|盟|地区|区|县|旗)/g;
+/** The suffix of an administrative unit (a bare 州 is not one: 郑州市, 杭州市). */
+const UNIT_SUFFIX = /(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|盟|地区|区|县|旗)$/;
+
+/** The level and place names of a jurisdiction (郑州市 → city, 郑州; 全国 → national). */
+export function jurisdictionOf(jurisdiction: string): { level?: (typeof LEVEL_CUES)[number]['level']; places: string[] } {
+  const name = jurisdiction.trim();
+  if (name === '全国' || name === '中国' || name === '中华人民共和国') return { level: 'national', places: [] };
+  const units = name.match(ADMINISTRATIVE_UNIT) ?? [];
+  const last = units[units.length - 1];
+  const level = !last
+    ? undefined
+    : /(?:省|自治区|特别行政区)$/.test(last)
+      ? 'province'
+      : /(?:市|州|盟|地区)$/.test(last)
+        ? 'city'
+        : /区$/.test(last)
+          ? 'district'
+          : 'county';
+  // A place is named without its suffix too (郑州市 → 郑州), when two characters or more remain.
+  const places = units.flatMap((unit) => {
+    const bare = unit.replace(UNIT_SUFFIX, '');
+    return bare.length >= 2 ? [unit, bare] : [unit];
+  });
+  return { ...(level ? { level } : {}), places };
+}
+
+/**
+ * The jurisdictions a question points at, among those given: by a place name in it (郑州, 河南省) or by the
+ * level of government in everyday words (市里 → the city's documents). Empty when it points at none.
+ */
+export function jurisdictionCues(question: string, jurisdictions: readonly string[]): Set<string> {
+  return jurisdictionMatcher(jurisdictions)(question);
+}
+
+/** `jurisdictionCues` over fixed jurisdictions, their names parsed once. */
+function jurisdictionMatcher(jurisdictions: readonly string[]): (question: string) => Set<string> {
+  const parsed = [...new Set(jurisdictions)].map((name) => ({ name, ...jurisdictionOf(name) }));
+  return (question) => {
+    const found = new Set<string>();
+    const levels = new Set(LEVEL_CUES.filter(({ cue }) => cue.test(question)).map(({ level }) => level));
+    for (const { name, level, places } of parsed)
+      if ((level && levels.has(level)) || places.some((place) => question.includes(place))) found.add(name);
+    return found;
+  };
+}
+
+/** Character indexes (BM25 over the clause texts' Chinese characters) by clause list. */
+const characterIndexes = new WeakMap<Clause[], Bm25Index>();
 
 /** Soft matchers by clause list and embedder: the retrievers `retrieverWith` makes over the same index share one. */
 const softMatchers = new WeakMap<Clause[], WeakMap<Embedder, SoftMatcher | undefined>>();
@@ -163,6 +241,13 @@ export function createRetriever(parts: RetrieverParts): Retriever {
   };
   // Built now rather than on the first question, which would otherwise wait for it (tens of milliseconds).
   soft();
+  // The character channel: only beside the soft matcher (the adaptive fusion is what weighs it).
+  let characterIndex: Bm25Index | undefined;
+  if (soft() && adaptive && adaptive.weights.characters > 0) {
+    characterIndex = characterIndexes.get(clauses);
+    if (!characterIndex) characterIndexes.set(clauses, (characterIndex = buildBm25(clauses.map((c) => cjkCharacters(c.text)))));
+  }
+
   /** IDF of a term found in one clause only: the unit of BM25 strength. */
   const rareIdf = Math.log(1 + (Math.max(1, bm25.size) - 0.5) / 1.5);
   const byDoc = new Map<string, Map<string, Clause>>();
@@ -174,6 +259,8 @@ export function createRetriever(parts: RetrieverParts): Retriever {
     map.set(clause.id, clause);
   });
   const metaById = new Map(parts.documents.map((d) => [d.meta.id, d.meta]));
+  const jurisdictionOfClause = clauses.map((c) => metaById.get(c.docId)?.jurisdiction ?? '');
+  const pointsAt = jurisdictionMatcher([...new Set(jurisdictionOfClause)].filter((j) => j !== ''));
   // Names compare without punctuation: 河南省实施中小企业促进法办法 names 河南省实施《中小企业促进法》办法.
   const aliasList = [...parts.aliases].flatMap(([docId, names]) => names.map((name) => ({ docId, name: matchingKey(name) })));
 
@@ -308,6 +395,35 @@ export function createRetriever(parts: RetrieverParts): Retriever {
         softRanked.sort((a, b) => softScores[b]! - softScores[a]! || a - b).splice(CANDIDATES);
         softRanked.forEach((doc, rank) => (hitFor(doc).matchedBy.softRank = rank + 1));
 
+        // The character list: BM25 over the question's distinct Chinese characters, its best CANDIDATES clauses.
+        const characterScores = characterIndex?.scoreAll([...new Set(cjkCharacters(searchText))].map((term) => ({ term, weight: 1 })));
+        let characterMin = Infinity;
+        let characterMax = 0;
+        if (characterScores) {
+          const characterRanked: number[] = [];
+          for (let doc = 0; doc < characterScores.length; doc++) {
+            if (filtered && !accept(doc)) continue;
+            characterMin = Math.min(characterMin, characterScores[doc]!);
+            characterMax = Math.max(characterMax, characterScores[doc]!);
+            if (characterScores[doc]! > 0) characterRanked.push(doc);
+          }
+          characterRanked.sort((a, b) => characterScores[b]! - characterScores[a]! || a - b).splice(CANDIDATES);
+          characterRanked.forEach((doc, rank) => (hitFor(doc).matchedBy.characterRank = rank + 1));
+        }
+        // The jurisdiction the question points at: counts only when it tells the accepted clauses apart.
+        const pointedAt = adaptive.weights.jurisdiction > 0 ? pointsAt(normaliseInput(searchText)) : new Set<string>();
+        let placeDistinguishes = false;
+        if (pointedAt.size > 0) {
+          let inside = false;
+          let outside = false;
+          for (let doc = 0; doc < clauses.length; doc++) {
+            if (filtered && !accept(doc)) continue;
+            if (pointedAt.has(jurisdictionOfClause[doc]!)) inside = true;
+            else outside = true;
+          }
+          placeDistinguishes = inside && outside;
+        }
+
         const bm25Score = new Map(lexical.map(({ doc, score }) => [doc, score]));
         const bm25Max = lexical[0]?.score ?? 0;
         const similarity = new Map(vectorHits.map(({ doc, similarity: s }) => [doc, s]));
@@ -326,26 +442,12 @@ export function createRetriever(parts: RetrieverParts): Retriever {
             (bm25Max > 0 ? (weights.bm25 * (bm25Score.get(doc) ?? 0)) / bm25Max : 0) +
               (softMax > softMin ? (weights.soft * (softScores[doc]! - softMin)) / (softMax - softMin) : 0) +
               (cosine !== undefined && vectorMax > vectorMin ? (weights.vector * (cosine - vectorMin)) / (vectorMax - vectorMin) : 0) +
-              (textScores && textMax > textMin ? (weights.text * (textScores[doc]! - textMin)) / (textMax - textMin) : 0),
+              (textScores && textMax > textMin ? (weights.text * (textScores[doc]! - textMin)) / (textMax - textMin) : 0) +
+              (characterScores && characterMax > characterMin
+                ? (weights.characters * (characterScores[doc]! - characterMin)) / (characterMax - characterMin)
+                : 0) +
+              (placeDistinguishes && pointedAt.has(jurisdictionOfClause[doc]!) ? weights.jurisdiction : 0),
           );
-        }
-        for (const channel of parts.channels ?? []) {
-          const values = channel.score({ text: searchText, words, soft: softScores });
-          let lo = Infinity;
-          let hi = -Infinity;
-          for (let doc = 0; doc < values.length; doc++) {
-            if (filtered && !accept(doc)) continue;
-            lo = Math.min(lo, values[doc]!);
-            hi = Math.max(hi, values[doc]!);
-          }
-          if (!(hi > lo)) continue;
-          for (let doc = 0; doc < values.length; doc++) {
-            if (filtered && !accept(doc)) continue;
-            const v = (channel.weight * (values[doc]! - lo)) / (hi - lo);
-            if (v <= 0) continue;
-            hitFor(doc);
-            semantic.set(doc, (semantic.get(doc) ?? 0) + v);
-          }
         }
         const rrfMax = Math.max(0, ...rrf.values());
         const semanticMax = Math.max(0, ...semantic.values());

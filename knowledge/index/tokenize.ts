@@ -85,3 +85,14 @@ export function createTokenizer(lexicon: Pick<Lexicon, 'words' | 'synonyms'>): T
     },
   };
 }
+
+/**
+ * The Chinese characters of a text, in order, repeats kept (the retriever's character channel: an everyday word
+ * the segmenter and the word vectors do not know often shares a character with the clause's word, 园子 with 产业园,
+ * 牌子 with 品牌, 发债 with 债券).
+ */
+export function cjkCharacters(text: string): string[] {
+  const out: string[] = [];
+  for (const run of normaliseInput(text).match(CJK_RUN) ?? []) out.push(...run);
+  return out;
+}
