@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { language } from '../language/language.js';
+import { readClauses } from './clauses.js';
+import { readMoney, readPercentClaims, type MoneyRole, type ReadMoney, type TaxBasis } from './money-roles.js';
+import { readMessage } from './noise.js';
+
+/**
+ * The figures of a message and what each one is, read the way the advisor reads them: the message split
+ * into the user's own words (noise), then into marked clauses, then every figure with its role.
+ */
+const lang = language();
+const clausesOf = (message: string) => readClauses(readMessage(message), lang, []);
+const figuresOf = (message: string): ReadMoney[] => readMoney(clausesOf(message), lang);
+/** The one figure of a message worth `yuan`; fails the test when there is none or several. */
+function figure(message: string, yuan: number): ReadMoney {
+  const found = figuresOf(message).filter((m) => m.yuan === yuan);
+  expect(found, `${message}: one figure of ${yuan} yuan`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('class 1 — money as people write it: every written form is read to the exact yuan', () => {
+  it.each([
+    // A space before the unit, as finance clerks copy it out of a spreadsheet.
+    ['设备投资2,500,000 元', 2_500_000],
+    ['设备款 3 000 000元', 3_000_000],
+    ['发票金额￥1,200,000', 1_200_000],
+    ['设备投了1,250万', 12_500_000],
+    // Chat units.
+    ['设备花了350个w', 3_500_000],
+    ['今年设备软件投了1.2kw', 12_000_000],
+    ['设备投了300w', 3_000_000],
+    // Financial numerals (大写), with and without 元整.
+    ['设备款人民币贰佰叁拾万元整', 2_300_000],
+    ['设备投资肆佰伍拾万元整', 4_500_000],
+    ['设备投资壹仟贰佰万元', 12_000_000],
+    // Chinese numerals as people say them.
+    ['设备投资三百五十万', 3_500_000],
+    ['设备投了两百万', 2_000_000],
+    ['设备投了一千五百万', 15_000_000],
+    ['设备投了1亿2000万', 120_000_000],
+    // Full-width digits and Traditional characters.
+    ['设备１２００万', 12_000_000],
+    ['設備投了500萬', 5_000_000],
+    // English.
+    ['We spent 3.2 million yuan on equipment', 3_200_000],
+    ['Equipment cost RMB 4.52m', 4_520_000],
+  ])('%s → %d yuan', (message, yuan) => {
+    const m = figure(message, yuan);
+    expect(m.role).toBe('stated');
+    expect(m.approximate).toBeUndefined();
+  });
+
+  it.each([
+    ['设备大概两三百万', 2_000_000, 3_000_000],
+    ['设备投了100-200万', 1_000_000, 2_000_000],
+    ['设备投了一两百万', 1_000_000, 2_000_000],
+  ])('a range "%s" is approximate, read as %d up to %d', (message, lo, hi) => {
+    const [m] = figuresOf(message);
+    expect(m).toMatchObject({ yuan: lo, upToYuan: hi, approximate: true });
+  });
+
+  it.each([
+    ['设备五百来万', 5_000_000],
+    ['设备一百多万', 1_000_000],
+    ['设备差不多三百万', 3_000_000],
+  ])('a rough figure "%s" is approximate', (message, yuan) => {
+    expect(figure(message, yuan).approximate).toBe(true);
+  });
+
+  it.each([
+    ['一共投了600万，其中机床400万，仪器200万', 6_000_000],
+    ['设备和软件加起来一共800万', 8_000_000],
+    ['合计 950万', 9_500_000],
+  ])('a total "%s" is marked as the total', (message, yuan) => {
+    expect(figure(message, yuan).total).toBe(true);
+    for (const other of figuresOf(message).filter((m) => m.yuan !== yuan)) expect(other.total).toBe(false);
+  });
+
+  it.each([
+    ['价税合计 5,650,000 元', 5_650_000],
+    ['价税合计339万元', 3_390_000],
+  ])('价税合计 in "%s" names the tax basis, not a total of items', (message, yuan) => {
+    const m = figure(message, yuan);
+    expect(m.basis).toBe('including-tax');
+    expect(m.total).toBe(false);
+  });
+});
+
+describe('class 1 — money as people write it: the tax basis of each figure (含税、税前、价税合计 are never after-tax)', () => {
+  it.each<[string, number, TaxBasis]>([
+    ['设备含税565万', 5_650_000, 'including-tax'],
+    ['设备税前500万', 5_000_000, 'including-tax'],
+    ['设备价税合计339万元', 3_390_000, 'including-tax'],
+    ['设备 450万（含增值税）', 4_500_000, 'including-tax'],
+    ['设备不含税180万', 1_800_000, 'excluding-tax'],
+    ['设备税后450万', 4_500_000, 'excluding-tax'],
+    ['设备未税 320万', 3_200_000, 'excluding-tax'],
+    ['Equipment cost RMB 2,800,000 excluding VAT', 2_800_000, 'excluding-tax'],
+  ])('%s → %d is %s', (message, yuan, basis) => {
+    expect(figure(message, yuan).basis).toBe(basis);
+  });
+
+  it('two figures on one invoice line each keep their own basis', () => {
+    const message = '设备含税135.6万，税后120万';
+    expect(figure(message, 1_356_000).basis).toBe('including-tax');
+    expect(figure(message, 1_200_000).basis).toBe('excluding-tax');
+  });
+
+  it('a clause that only names the basis qualifies the figure next to it', () => {
+    expect(figure('设备一共投了380万，不含税的', 3_800_000).basis).toBe('excluding-tax');
+  });
+
+  it('an invoice: the amount without tax is a figure of its own, the tax line is the tax', () => {
+    const message = '设备发票：不含税金额 4,000,000.00 元，税额 520,000.00 元';
+    expect(figure(message, 4_000_000)).toMatchObject({ role: 'stated', basis: 'excluding-tax' });
+    expect(figure(message, 520_000).role).toBe('tax');
+  });
+});
+
+describe('class 9 — facts taken wrongly: a figure that is not the company’s own amount never gets the role "stated"', () => {
+  it.each<[string, number, MoneyRole]>([
+    // The tax line of an invoice.
+    ['设备含税565万，税额65万，不含税500万', 650_000, 'tax'],
+    ['进项税额 13万', 130_000, 'tax'],
+    ['税金 26万', 260_000, 'tax'],
+    // An award someone received or a figure attributed to the policy.
+    ['省里补了100万', 1_000_000, 'benefit'],
+    ['听说小巨人奖励提高到300万了', 3_000_000, 'benefit'],
+    ['设备补贴能拿250万吗', 2_500_000, 'benefit'],
+    ['设备补贴最高200万', 2_000_000, 'benefit'],
+    ['隔壁拿了80万的补贴', 800_000, 'benefit'],
+    // A limit being asked about.
+    ['超过100万才能补吗', 1_000_000, 'threshold'],
+    ['设备100万以上才能补吗', 1_000_000, 'threshold'],
+    ['投资不到100万是不是就没有了', 1_000_000, 'threshold'],
+    // Explicitly not the figure.
+    ['不是三百万，是五百万', 3_000_000, 'negated'],
+  ])('%s: %d is %s', (message, yuan, role) => {
+    expect(figure(message, yuan).role).toBe(role);
+  });
+
+  it.each([
+    ['不是三百万，是五百万', 5_000_000],
+    ['设备含税565万，税额65万，不含税500万', 5_000_000],
+    ['我们买了两台设备，一台150万，一台250万', 1_500_000],
+    ['我们买了两台设备，一台150万，一台250万', 2_500_000],
+  ])('%s: the company’s own figure %d stays "stated"', (message, yuan) => {
+    expect(figure(message, yuan).role).toBe('stated');
+  });
+
+  it.each([
+    ['我们设备投了500万，这500万都是不含税的', 1],
+    ['设备一共买了800万，那800万里有一半是软件', 1],
+  ])('a figure that refers back (%s) is marked anaphoric', (message, index) => {
+    const figures = figuresOf(message);
+    expect(figures[index]!.anaphoric).toBe(true);
+  });
+
+  it('each figure of a message knows its clause, so the words around it decide what it is', () => {
+    const figures = figuresOf('我们设备投了600万，隔壁公司拿了200万补贴');
+    expect(figures.map((m) => [m.yuan, m.clause, m.role])).toEqual([
+      [6_000_000, 0, 'stated'],
+      [2_000_000, 1, 'benefit'],
+    ]);
+  });
+});
+
+describe('class 4 — a rumour stated as fact: percentages the message attributes to the policy', () => {
+  it.each([
+    ['按20%补对吧', [20]],
+    ['网上说设备补贴比例提到了百分之二十', [20]],
+    ['听说补一半', [50]],
+    ['是不是按12.5%算', [12.5]],
+    ['听说是百分之十五', [15]],
+  ])('%s → %j', (message, percents) => {
+    expect(readPercentClaims(clausesOf(message))).toEqual(percents);
+  });
+
+  it('a message without a rate claims none', () => {
+    expect(readPercentClaims(clausesOf('我们是省级专精特新，设备投了500万'))).toEqual([]);
+  });
+});

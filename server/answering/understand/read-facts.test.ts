@@ -1,0 +1,237 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openKnowledgeBase } from '../../../knowledge/knowledge-base.js';
+import { parseFrame } from '../../../knowledge/rules/frames.js';
+import type { FactValue } from '../../calculator/facts.js';
+import { englishGlossary, language } from '../language/language.js';
+import { compileBaseTerms } from './base-terms.js';
+import type { FactsRead, ReadFactsOptions } from './read-facts.js';
+import { readText, readTurn, type ReadingContext } from './understand.js';
+
+/** The reading context built the way advisor.ts builds it, over the Zhengzhou base. */
+let ctx: ReadingContext;
+beforeAll(async () => {
+  const knowledge = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'read-facts-kb-')) });
+  ctx = {
+    lang: language(),
+    terms: compileBaseTerms(knowledge.ruleSets),
+    glossary: englishGlossary(knowledge.lexicon.english),
+    places: knowledge.lexicon.places,
+    baseWords: [
+      ...knowledge.lexicon.words.map((w) => w.toLowerCase()),
+      ...knowledge.documents.flatMap((d) => [d.meta.title, d.meta.shortTitle ?? d.meta.title]),
+    ],
+    notCovered: knowledge.lexicon.notCovered.map(parseFrame),
+    references: (text) => knowledge.retriever.resolveReferences(text),
+    documentsNamed: (text) => knowledge.retriever.documentsNamed(text),
+  };
+});
+
+const ASKED = '2026-06-01';
+function factsRead(message: string, options: Partial<ReadFactsOptions> = {}): FactsRead {
+  return readTurn(readText(message, ctx), ctx, { asOf: ASKED, ...options }).facts;
+}
+/** The value the message states for a fact (the last statement), or undefined. */
+function stated(message: string, factId: string, options: Partial<ReadFactsOptions> = {}): FactValue | undefined {
+  return factsRead(message, options)
+    .stated.filter((s) => s.factId === factId)
+    .at(-1)?.value;
+}
+
+describe('class 1 — money as people write it: the investment the clause names, to the yuan', () => {
+  it.each([
+    ['我们是省级专精特新，设备投资2,500,000 元', 2_500_000],
+    ['设备花了350个w', 3_500_000],
+    ['今年设备软件一共投了1.2kw', 12_000_000],
+    ['设备购置款（不含税）人民币贰佰叁拾万元整', 2_300_000],
+    ['我們買設備花了伍佰萬', 5_000_000],
+    ['We spent 4.5 million yuan on equipment excluding VAT', 4_500_000],
+    // Items are added up; a total wins over its items; a repeat is not counted twice.
+    ['我们买了两台设备，一台150万，一台250万', 4_000_000],
+    ['设备一共投了600万，其中数控机床400万，检测仪器200万', 6_000_000],
+    ['我们设备投了500万，这500万都是不含税的', 5_000_000],
+    // The after-tax figure is used when both are given.
+    ['设备含税565万，税额65万，不含税500万', 5_000_000],
+    ['设备含税135.6万，税后120万', 1_200_000],
+    ['设备发票：不含税金额 4,000,000.00 元，税额 520,000.00 元', 4_000_000],
+    // A correction in the same message: what follows it counts.
+    ['设备投了500万，说错了，是800万', 8_000_000],
+  ])('%s → investment %d', (message, yuan) => {
+    expect(stated(message, 'investmentYuan')).toBe(yuan);
+  });
+});
+
+describe('class 1 — money as people write it: a pre-tax, tax-only or rough figure is never the after-tax investment', () => {
+  it.each([
+    ['设备含税565万', 'pre-tax', 5_650_000],
+    ['设备价税合计339万元', 'pre-tax', 3_390_000],
+    ['设备税前500万', 'pre-tax', 5_000_000],
+    ['采购设备发票：价税合计 5,650,000 元', 'pre-tax', 5_650_000],
+    ['设备 450万（含增值税）', 'pre-tax', 4_500_000],
+    ['设备发票税额52万', 'tax-only', 520_000],
+    ['设备大概两三百万', 'approximate', 2_000_000],
+    ['设备投了一百多万', 'approximate', 1_000_000],
+  ])('%s → issue %s on %d, no investment', (message, kind, yuan) => {
+    const read = factsRead(message);
+    expect(read.stated.filter((s) => s.factId === 'investmentYuan')).toEqual([]);
+    expect(read.issues).toEqual([expect.objectContaining({ factId: 'investmentYuan', kind, yuan })]);
+  });
+
+  it('a range keeps both ends in its issue', () => {
+    expect(factsRead('设备投了100-200万').issues).toEqual([
+      expect.objectContaining({ kind: 'approximate', yuan: 1_000_000, upToYuan: 2_000_000 }),
+    ]);
+  });
+});
+
+describe('class 9 — facts taken wrongly: a figure that is not the company’s is never taken as the investment', () => {
+  it.each([
+    ['听说别人设备投了2000万'],
+    ['隔壁公司设备投了3000万'],
+    ['设备补贴最高200万'],
+    ['设备超过100万才能补吗'],
+    ['省里补了100万'],
+    ['设备不是三百万'],
+    ['网上说设备投了1000万就能拿100万'],
+  ])('%s → no investment', (message) => {
+    expect(stated(message, 'investmentYuan')).toBeUndefined();
+  });
+
+  it.each([
+    ['隔壁公司设备投了3000万拿了200万，我们设备投了600万', 6_000_000],
+    ['听说别人设备投了2000万，我们设备投了600万', 6_000_000],
+    ['设备不含税400万，税额52万', 4_000_000],
+    ['我们设备投了1000万，省里补了100万', 10_000_000],
+    ['设备不是三百万，是五百万', 5_000_000],
+    ['设备投了500万，听说能补100万', 5_000_000],
+  ])('%s → only the company’s own figure: %d', (message, yuan) => {
+    expect(stated(message, 'investmentYuan')).toBe(yuan);
+  });
+
+  it.each([
+    ['我们是省级专精特新，设备投了500万', ['level', 'investmentYuan']],
+    ['我们今年新认定为国家级小巨人，买设备花了1200万', ['level', 'nationalRecognitionYear', 'investmentYuan']],
+    ['省里的补贴没拿过，设备不含税300万', ['investmentYuan', 'provincialEquipmentSubsidyReceived']],
+    ['我们在创客中国郑州分赛拿了二等奖', ['contestPrize']],
+    ['我们牵头申报的集群新认定为省级特色产业集群', ['clusterLevel', 'clusterApplicant']],
+  ])('every fact of “%s” is traceable to the user’s own words', (message, factIds) => {
+    const reading = readText(message, ctx);
+    const read = readTurn(reading, ctx, { asOf: ASKED }).facts;
+    expect(new Set(read.stated.map((s) => s.factId))).toEqual(new Set(factIds));
+    for (const s of read.stated) {
+      expect(s.said.length).toBeGreaterThan(0);
+      expect(reading.text, `${s.factId}: “${s.said}”`).toContain(s.said);
+    }
+  });
+});
+
+describe('class 9 — facts taken wrongly: a negation is read as such', () => {
+  it.each<[string, string, FactValue]>([
+    ['省里的补贴没拿过', 'provincialEquipmentSubsidyReceived', false],
+    ['省财政的设备补助我们一直没领过', 'provincialEquipmentSubsidyReceived', false],
+    ['省里的设备补助已经拿过了', 'provincialEquipmentSubsidyReceived', true],
+    ['资质没过期', 'statusValid', true],
+    ['我们的资质已经过期了', 'statusValid', false],
+    ['小巨人证书到期了', 'statusValid', false],
+    ['我们是牵头申报单位', 'clusterApplicant', true],
+    ['我们只是集群里的成员企业', 'clusterApplicant', false],
+    ['我们没获奖', 'contestPrize', 'none'],
+  ])('%s → %s = %s', (message, factId, value) => {
+    expect(stated(message, factId)).toBe(value);
+  });
+
+  it.each([
+    ['我们还不是省级专精特新', 'provincial'],
+    ['其实我们并不是小巨人', 'national'],
+    ['小巨人是我搞错了', 'national'],
+  ])('%s denies level %s and states none', (message, value) => {
+    const read = factsRead(message);
+    expect(read.denied).toEqual([expect.objectContaining({ factId: 'level', value })]);
+    expect(read.stated.filter((s) => s.factId === 'level')).toEqual([]);
+  });
+});
+
+describe('class 9 — facts taken wrongly: statuses, prizes and years', () => {
+  it.each<[string, string, FactValue]>([
+    ['我们是省级专精特新', 'level', 'provincial'],
+    ['我们是国家级小巨人', 'level', 'national'],
+    ['我们是创新型中小企业', 'level', 'innovative'],
+    ['我们就是普通企业，没有资质', 'level', 'none'],
+    ['We are a provincial SRDI company', 'level', 'provincial'],
+    ['我們是省級專精特新', 'level', 'provincial'],
+    ['我们在创客中国郑州分赛拿了二等奖', 'contestPrize', 'second'],
+    ['我们拿了创客大赛第一名', 'contestPrize', 'first'],
+    ['集群被认定为国家级特色产业集群', 'clusterLevel', 'national'],
+    ['我们2025年新认定为省级专精特新', 'provincialRecognitionYear', 2025],
+    ['我们去年评上了小巨人', 'nationalRecognitionYear', 2025],
+    ['我们是省级专精特新，2024年认定的', 'provincialRecognitionYear', 2024],
+  ])('%s → %s = %s', (message, factId, value) => {
+    expect(stated(message, factId)).toBe(value);
+  });
+
+  it.each([
+    ['我们去年评上了小巨人，前年认定了省级专精特新', 2025, 2024],
+    ['我们2025年新认定为省级专精特新，同一年又新认定为国家级小巨人', 2025, 2025],
+  ])('%s → national %d, provincial %d', (message, national, provincial) => {
+    expect(stated(message, 'nationalRecognitionYear')).toBe(national);
+    expect(stated(message, 'provincialRecognitionYear')).toBe(provincial);
+  });
+
+  it.each([
+    ['是不是省级专精特新才能申请', 'level'],
+    ['一、二、三等奖各奖多少', 'contestPrize'],
+    ['省级和国家级集群分别奖多少', 'clusterLevel'],
+  ])('a general question “%s” states no %s of the company', (message, factId) => {
+    expect(stated(message, factId)).toBeUndefined();
+  });
+});
+
+describe('class 3 — follow-ups: a case posed, a correction, a short reply', () => {
+  it.each<[string, string, FactValue]>([
+    ['如果我们是小巨人呢', 'level', 'national'],
+    ['那要是设备投了3000万呢', 'investmentYuan', 30_000_000],
+    ['假如我们去年评上了小巨人', 'nationalRecognitionYear', 2025],
+  ])('%s → %s = %s, for this question only', (message, factId, value) => {
+    const s = factsRead(message).stated.find((x) => x.factId === factId);
+    expect(s).toMatchObject({ value, hypothetical: true });
+  });
+
+  it('a statement of fact is not a supposition', () => {
+    expect(factsRead('我们是省级专精特新，设备投了500万').stated.every((s) => !s.hypothetical)).toBe(true);
+  });
+
+  it.each<[string, Partial<ReadFactsOptions>, string, FactValue]>([
+    // A bare figure in a conversation about the investment.
+    ['不对，是800万', { contextFacts: ['investmentYuan'] }, 'investmentYuan', 8_000_000],
+    ['哦不，我是说250万', { contextFacts: ['investmentYuan'] }, 'investmentYuan', 2_500_000],
+    // The short reply to the question asked last.
+    ['800万', { pending: 'investmentYuan' }, 'investmentYuan', 8_000_000],
+    ['省级', { pending: 'level' }, 'level', 'provincial'],
+    ['是省级的，不是国家级', { pending: 'level' }, 'level', 'provincial'],
+    ['没有', { pending: 'provincialEquipmentSubsidyReceived' }, 'provincialEquipmentSubsidyReceived', false],
+    ['是的，拿过', { pending: 'provincialEquipmentSubsidyReceived' }, 'provincialEquipmentSubsidyReceived', true],
+    ['2025年', { pending: 'nationalRecognitionYear' }, 'nationalRecognitionYear', 2025],
+    ['二等奖', { pending: 'contestPrize' }, 'contestPrize', 'second'],
+    // A correction by a short name changes the conversation's fact.
+    ['不好意思，说错了，是省级的', { correctable: ['level'], known: new Map([['level', 'national']]) }, 'level', 'provincial'],
+    // 同一年 takes the year already known.
+    ['同一年又评上了小巨人', { known: new Map([['provincialRecognitionYear', 2025]]) }, 'nationalRecognitionYear', 2025],
+  ])('%s (%j) → %s = %s', (message, options, factId, value) => {
+    expect(stated(message, factId, options)).toBe(value);
+  });
+
+  it('a bare figure with nothing asked and no conversation is nobody’s investment', () => {
+    expect(stated('不对，是800万', 'investmentYuan')).toBeUndefined();
+  });
+
+  it('part of a figure already given that is not equipment comes off it, and says where it came from', () => {
+    const s = factsRead('这500万里有100万其实是厂房装修', { known: new Map([['investmentYuan', 5_000_000]]) }).stated.find(
+      (x) => x.factId === 'investmentYuan',
+    );
+    expect(s?.value).toBe(4_000_000);
+    expect(s?.said).toContain('500万');
+    expect(s?.said).toContain('100万');
+  });
+});
