@@ -1,7 +1,6 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { SearchHit } from '../../knowledge/index/retriever.js';
-import { parseFrame } from '../../knowledge/rules/frames.js';
 import type { Clause } from '../../knowledge/types.js';
 import type { RuleResult } from '../calculator/engine.js';
 import type { FactValue } from '../calculator/facts.js';
@@ -19,8 +18,8 @@ import { lookup, outOfScopeNoClause } from './handlers/lookup.js';
 import { overview } from './handlers/overview.js';
 import { factsNoted, outOfScope, smalltalk } from './handlers/scope.js';
 import { decideIntent, type Intent } from './intent.js';
-import { englishGlossary, language } from './language/language.js';
-import { compileBaseTerms, type BaseTerms, type CompiledTopic } from './understand/base-terms.js';
+import type { CompiledTopic } from './understand/base-terms.js';
+import { readingContextOf } from './understand/reading-context.js';
 import { readText, readTurn, type ReadingContext, type TextReading } from './understand/understand.js';
 
 /** What the advisor needs from a model, when one is configured: phrasing only, never amounts. */
@@ -140,23 +139,10 @@ export const SCOPE_MIN_EVIDENCE_HOME = 0.1;
 export function createAdvisor(options: AdvisorOptions): Advisor {
   const { knowledge, sessions, hotline } = options;
   const clock = options.clock ?? systemClock;
-  const lang = language();
-  const terms: BaseTerms = compileBaseTerms(knowledge.ruleSets);
+  const readingContext: ReadingContext = readingContextOf(knowledge);
+  const { lang, terms } = readingContext;
   const decls = declarationsOf(knowledge.ruleSets);
   const handlers: Handlers = { ...DEFAULT_HANDLERS, ...options.handlers };
-  const readingContext: ReadingContext = {
-    lang,
-    terms,
-    glossary: englishGlossary(knowledge.lexicon.english),
-    places: knowledge.lexicon.places,
-    baseWords: [
-      ...knowledge.lexicon.words.map((w) => w.toLowerCase()),
-      ...knowledge.documents.flatMap((d) => [d.meta.title, d.meta.shortTitle ?? d.meta.title]),
-    ],
-    notCovered: knowledge.lexicon.notCovered.map(parseFrame),
-    references: (text) => knowledge.retriever.resolveReferences(text),
-    documentsNamed: (text) => knowledge.retriever.documentsNamed(text),
-  };
   const assistantName = knowledge.assistantName;
 
   const cacheSize = options.analysisCacheSize ?? 2000;

@@ -1,35 +1,21 @@
+import { readingContextOf } from './understand/reading-context.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { FactDeclaration } from '../../knowledge/rules/rules-schema.js';
-import { parseFrame } from '../../knowledge/rules/frames.js';
 import { declarationsOf } from './compose/award-text.js';
 import { decideIntent, type Intent, type IntentState } from './intent.js';
-import { englishGlossary, language } from './language/language.js';
-import { compileBaseTerms } from './understand/base-terms.js';
 import { readText, readTurn, type ReadingContext } from './understand/understand.js';
 
-/** The reading context built the way advisor.ts builds it, over the Zhengzhou base. */
+/** The reading context the advisor builds, over the Zhengzhou base. */
 let ctx: ReadingContext;
 let decls: ReadonlyMap<string, FactDeclaration>;
 beforeAll(async () => {
   const knowledge = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'intent-kb-')) });
   decls = declarationsOf(knowledge.ruleSets);
-  ctx = {
-    lang: language(),
-    terms: compileBaseTerms(knowledge.ruleSets),
-    glossary: englishGlossary(knowledge.lexicon.english),
-    places: knowledge.lexicon.places,
-    baseWords: [
-      ...knowledge.lexicon.words.map((w) => w.toLowerCase()),
-      ...knowledge.documents.flatMap((d) => [d.meta.title, d.meta.shortTitle ?? d.meta.title]),
-    ],
-    notCovered: knowledge.lexicon.notCovered.map(parseFrame),
-    references: (text) => knowledge.retriever.resolveReferences(text),
-    documentsNamed: (text) => knowledge.retriever.documentsNamed(text),
-  };
+  ctx = readingContextOf(knowledge);
 });
 
 /**

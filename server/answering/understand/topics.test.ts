@@ -1,32 +1,18 @@
+import { readingContextOf } from './reading-context.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openKnowledgeBase } from '../../../knowledge/knowledge-base.js';
-import { parseFrame } from '../../../knowledge/rules/frames.js';
-import { englishGlossary, language } from '../language/language.js';
-import { compileBaseTerms } from './base-terms.js';
 import { readFacts } from './read-facts.js';
 import { findTopics, hintedTopics } from './topics.js';
 import { readText, type ReadingContext } from './understand.js';
 
-/** The reading context built the way advisor.ts builds it, over the Zhengzhou base. */
+/** The reading context the advisor builds, over the Zhengzhou base. */
 let ctx: ReadingContext;
 beforeAll(async () => {
   const knowledge = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'topics-kb-')) });
-  ctx = {
-    lang: language(),
-    terms: compileBaseTerms(knowledge.ruleSets),
-    glossary: englishGlossary(knowledge.lexicon.english),
-    places: knowledge.lexicon.places,
-    baseWords: [
-      ...knowledge.lexicon.words.map((w) => w.toLowerCase()),
-      ...knowledge.documents.flatMap((d) => [d.meta.title, d.meta.shortTitle ?? d.meta.title]),
-    ],
-    notCovered: knowledge.lexicon.notCovered.map(parseFrame),
-    references: (text) => knowledge.retriever.resolveReferences(text),
-    documentsNamed: (text) => knowledge.retriever.documentsNamed(text),
-  };
+  ctx = readingContextOf(knowledge);
 });
 
 /** The awards a message is about, by topic id, with the facts it states (as readTurn does). */
