@@ -233,8 +233,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     const persist = { ...session.facts };
     // A denied value is withdrawn ("其实我们还不是省级专精特新", "小巨人是我搞错了"), and with it the year of that
     // status, which the user had said of a status they no longer claim.
+    const withdrawn = new Set<string>();
     for (const d of turn.facts.denied) {
       if (facts.get(d.factId)?.value === d.value) {
+        withdrawn.add(d.factId);
         facts.delete(d.factId);
         delete persist[d.factId];
       }
@@ -261,7 +263,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       facts.set(id, { value: chosen.value, said: chosen.said, how: chosen.hypothetical ? 'hypothetical' : chosen.how });
       if (!chosen.hypothetical) persist[id] = { value: chosen.value, said: chosen.said };
     }
-    return { turn, facts, persist, newFacts };
+    // A withdrawn fact stated again in the same message ("不是国家级，是省级") is a change, not a withdrawal.
+    for (const id of newFacts) withdrawn.delete(id);
+    return { turn, facts, persist, newFacts, withdrawn };
   }
 
   async function answerWithModel(
@@ -352,7 +356,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       }
       if (input.pending) session.pending = input.pending;
 
-      const { turn, facts, persist, newFacts } = readConversation(reading, session, asOf);
+      const { turn, facts, persist, newFacts, withdrawn } = readConversation(reading, session, asOf);
       const answeredPending = session.pending !== undefined && newFacts.has(session.pending);
       const topicsNamed = turn.topics.length > 0;
       const followUp =
@@ -361,6 +365,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         reading.references.length === 0 &&
         (answeredPending ||
           newFacts.size > 0 ||
+          withdrawn.size > 0 ||
           reading.asks.amount ||
           reading.asks.yesNo ||
           reading.hypothetical ||
@@ -406,6 +411,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         topics: topics.length,
         hinted: turn.hinted.length,
         newFacts: newFacts.size,
+        withdrawn: withdrawn.size,
         companyFacts: [...newFacts].filter((id) => decls.get(id)?.type !== 'boolean').length,
         answeredPending,
         knownFacts: Object.keys(session.facts).length,

@@ -457,10 +457,34 @@ describe('class 9 — facts taken wrongly', () => {
     ['我们是省级专精特新，设备投了500万，听说能补100万，是吗', 500 * WAN],
     // A total and its items.
     ['我们是省级专精特新，设备和软件加起来一共800万，其中软件300万，能补多少', 800 * WAN],
+    // The company's other money, named by its noun, beside the purchase: revenue, a loan, building work, wages.
+    ['我们省级专精特新，上年度营业收入6000万，今年添置检测仪器用了350万，可以补多少', 350 * WAN],
+    ['省级专精特新企业，找银行借款900万元，其中采购机床花了700万，能补多少', 700 * WAN],
+    ['我们是省级专精特新，新车间装修支出120万，数控设备购置款260万，补贴多少', 260 * WAN],
+    ['我们是省级专精特新，每年工资发1200万，软件系统买了180万，能补多少', 180 * WAN],
+    // A loan that paid for the purchase is named by the noun nearest the figure, not by the purchase after it.
+    ['省级专精特新，贷了款500万元用来买设备，设备实际花了450万，能补多少', 450 * WAN],
   ])('a figure that is not the company’s investment is not taken as it: %s', async (question, investment) => {
     const a = await ask(question);
     expect(granted(a)).toEqual({ [EQUIPMENT]: equipmentSubsidy(investment) });
     expect(factsUsed(a).find((f) => f.label.startsWith('设备、软件实际投资额'))?.value).toBe(formatYuan(investment));
+  });
+
+  it.each<[string[], number]>([
+    [['我们是省级专精特新，买设备投了600万，能补多少', '前面讲的600万不算，准确的是420万'], 420 * WAN],
+    [['省级专精特新，软件采购200万，能补多少', '那200万作废，实际采购了150万'], 150 * WAN],
+  ])('a figure withdrawn by reference is dropped, not added to the new one: %j', async (turns, investment) => {
+    const answers = await converse(turns);
+    expect(granted(answers.at(-1)!)).toEqual({ [EQUIPMENT]: equipmentSubsidy(investment) });
+  });
+
+  it.each([
+    '我们是省级专精特新，设备投资300万，省财政已经补了30万，市里还能补吗',
+    '我们省级专精特新，设备花了300万，省里的设备补助拿到了30万，市级还能申请吗',
+  ])('subsidy the company says it received is its own past, not a rumour to correct: %s', async (question) => {
+    const a = await ask(question);
+    expect(a.calculations.find((c) => c.ruleId === EQUIPMENT)).toMatchObject({ eligible: false, amountYuan: 0 });
+    expect(a.answer).not.toContain('听到的说法');
   });
 
   it('someone else’s investment alone is nobody’s: the advisor asks for the company’s own', async () => {
@@ -519,6 +543,18 @@ describe('class 9 — facts taken wrongly', () => {
     ]);
     expect(granted(received!)).toEqual({});
     expect(granted(withdrawn!)).toEqual({ [EQUIPMENT]: equipmentSubsidy(500 * WAN) });
+  });
+
+  it.each<[string[]]>([
+    [['我们省级专精特新，设备花了800万', '其实我们还不是省级专精特新']],
+    [['我们是小巨人，设备花了800万，能补多少', '小巨人这个是我说错了']],
+    [['我们是国家级专精特新，设备花了800万，能补多少', '国家级是我搞错了']],
+  ])('a status taken back on its own, even by a short name, is answered at once without it: %j', async (turns) => {
+    const answers = await converse(turns);
+    const after = answers.at(-1)!;
+    expect(granted(after)).toEqual({});
+    expect(after.kind).toBe('clarify');
+    expect(after.followUp?.[0]).toContain('专精特新资质');
   });
 
   it('a status denied with nothing in its place is dropped: the next calculation asks for it', async () => {

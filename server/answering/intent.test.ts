@@ -31,6 +31,7 @@ function intentOf(message: string, state: Partial<IntentState> = {}): Intent {
     topics: turn.topics.length,
     hinted: turn.hinted.length,
     newFacts: ids.size,
+    withdrawn: 0,
     companyFacts: [...ids].filter((id) => decls.get(id)?.type !== 'boolean').length,
     answeredPending: false,
     knownFacts: 0,

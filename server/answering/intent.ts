@@ -24,6 +24,8 @@ export interface IntentState {
   hinted: number;
   /** Facts this message states about the company. */
   newFacts: number;
+  /** Facts the conversation knew that this message takes back (其实我们不是省级; 国家级是我搞错了). */
+  withdrawn: number;
   /** Of those, facts that describe the company itself (a status, an amount, a year), not only a yes/no. */
   companyFacts: number;
   /** The message answers the question the advisor asked last. */
@@ -46,6 +48,7 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     state.topicsNamed ||
     state.hinted > 0 ||
     state.newFacts > 0 ||
+    state.withdrawn > 0 ||
     state.answeredPending ||
     state.moneyIssue ||
     reading.references.length > 0 ||
@@ -60,6 +63,7 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
   const strong =
     state.topicsNamed ||
     state.companyFacts > 0 ||
+    state.withdrawn > 0 ||
     state.answeredPending ||
     reading.references.length > 0 ||
     reading.documentsNamed.length > 0;
@@ -78,7 +82,8 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     const procedural = (asks.who || asks.when) && !asks.amount && state.newFacts === 0;
     if (procedural) return { name: 'lookup', topicClauses: reading.references.length === 0 };
     if (reading.references.length > 0 && !state.topicsNamed) return { name: 'lookup' };
-    const aboutAward = asks.award || state.newFacts > 0 || state.answeredPending || state.moneyIssue || reading.hypothetical;
+    const aboutAward =
+      asks.award || state.newFacts > 0 || state.withdrawn > 0 || state.answeredPending || state.moneyIssue || reading.hypothetical;
     // An award's words in a question about something else (设备能加速折旧吗): retrieval answers it.
     if (!aboutAward) return { name: 'lookup' };
     const ownCase =
@@ -93,7 +98,14 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     if (asks.each && state.companyFacts === 0 && !state.answeredPending) return { name: 'award-info' };
     if (
       ownCase &&
-      (asks.amount || asks.yesNo || asks.limit || state.newFacts > 0 || state.answeredPending || state.moneyIssue || !asks.question)
+      (asks.amount ||
+        asks.yesNo ||
+        asks.limit ||
+        state.newFacts > 0 ||
+        state.withdrawn > 0 ||
+        state.answeredPending ||
+        state.moneyIssue ||
+        !asks.question)
     ) {
       return { name: 'calculate' };
     }

@@ -120,5 +120,8 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
     if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
   }
   // Negated after the phrase (资质没过期), or withdrawn as a mistake (小巨人是我搞错了).
-  return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)|^(?:是)?(?:我)?(?:搞错|弄错|说错|记错|写错|搞混)/.test(after);
+  return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)/.test(after) || MISTAKEN_AFTER.test(after);
 }
+
+/** Words right after a phrase that call it a mistake: "小巨人是我搞错了", "国家级那个说错了". */
+export const MISTAKEN_AFTER = /^(?:的)?(?:那个|这个)?(?:是)?(?:我|我们)?(?:给)?(?:搞错|弄错|说错|记错|写错|搞混|打错|填错|不对)/;

@@ -124,11 +124,16 @@ describe('class 9 — facts taken wrongly: a figure that is not the company’s 
     ['进项税额 13万', 130_000, 'tax'],
     ['税金 26万', 260_000, 'tax'],
     // An award someone received or a figure attributed to the policy.
-    ['省里补了100万', 1_000_000, 'benefit'],
+    // Received, in the past tense: the company's (or another's) past, not a claim about the policy.
+    ['省里补了100万', 1_000_000, 'received'],
     ['听说小巨人奖励提高到300万了', 3_000_000, 'benefit'],
     ['设备补贴能拿250万吗', 2_500_000, 'benefit'],
     ['设备补贴最高200万', 2_000_000, 'benefit'],
-    ['隔壁拿了80万的补贴', 800_000, 'benefit'],
+    ['隔壁拿了80万的补贴', 800_000, 'received'],
+    ['去年已经领到了30万奖励', 300_000, 'received'],
+    // Withdrawn by what follows it.
+    ['刚才说的500万不算', 5_000_000, 'negated'],
+    ['那笔80万是错的', 800_000, 'negated'],
     // A limit being asked about.
     ['超过100万才能补吗', 1_000_000, 'threshold'],
     ['设备100万以上才能补吗', 1_000_000, 'threshold'],
@@ -160,7 +165,7 @@ describe('class 9 — facts taken wrongly: a figure that is not the company’s 
     const figures = figuresOf('我们设备投了600万，隔壁公司拿了200万补贴');
     expect(figures.map((m) => [m.yuan, m.clause, m.role])).toEqual([
       [6_000_000, 0, 'stated'],
-      [2_000_000, 1, 'benefit'],
+      [2_000_000, 1, 'received'],
     ]);
   });
 });

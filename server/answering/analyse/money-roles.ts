@@ -11,11 +11,13 @@ export type MoneyRole =
   | 'stated'
   /** An award or subsidy amount (补了200万, 奖励提高到300万, 能拿250万吗): a claim about the policy or money received. */
   | 'benefit'
+  /** Money the company says it already received (省里补了40万、拿到了50万奖励): a fact about its past, not a claim about the policy. */
+  | 'received'
   /** A limit being asked about (超过100万才能补吗). */
   | 'threshold'
   /** The tax line of an invoice. */
   | 'tax'
-  /** Explicitly not the figure (不是三百万). */
+  /** Explicitly not the figure (不是三百万), or withdrawn by reference (刚才说的500万不算). */
   | 'negated';
 
 export type TaxBasis = 'excluding-tax' | 'including-tax';
@@ -40,9 +42,17 @@ const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销�
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
 const BENEFIT_BEFORE =
   /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|算出来|算下来|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+// Received, said in the past tense: the company got it (补了、拿到、已到账), unless the clause is hearsay.
+const RECEIVED_BEFORE =
+  /(?:补了|奖了|给了|补过|奖过|拿了|拿到了?|拿过|领了|领到了?|领过|获得了|得了|到账了?|拨了|拨付了|发了|兑现了|received|got)(?:有|个)?\s?$/;
+// 拿了、得了 are received money only in a clause about a subsidy or award (拿了500万的设备 is a purchase).
+const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
 const THRESHOLD_BEFORE = /(?:超过|超|达到|满|高于|低于|不足|不到|门槛|起点)(?:是|为)?\s?$/;
 const THRESHOLD_AFTER = /^(?:的)?(?:以上|以下|以内|起|门槛|起点)/;
 const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
+// A figure taken back by what follows it: "刚才说的500万不算", "那300万是错的", "500万作废".
+const WITHDRAWN_AFTER =
+  /^\s?(?:元)?(?:的)?(?:那笔|这笔|那个|这个)?(?:不算|不对|作废|不作数|错了|说错了|是错的|有误|不用算|要去掉|去掉|删掉)/;
 const ANAPHORA_BEFORE = /(?:这|那|上述|以上)(?:笔|批|个)?\s?$/;
 
 /** Every figure in the message's clauses, with what it is. */
@@ -69,8 +79,9 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       const ownAfter = text.slice(end, Math.min(nextStart, end + 8));
       let role: MoneyRole = 'stated';
       if (TAX_LINE.test(ownBefore)) role = 'tax';
-      else if (NEGATED_BEFORE.test(before)) role = 'negated';
+      else if (NEGATED_BEFORE.test(before) || WITHDRAWN_AFTER.test(ownAfter)) role = 'negated';
       else if (THRESHOLD_BEFORE.test(before) || THRESHOLD_AFTER.test(after)) role = 'threshold';
+      else if (RECEIVED_BEFORE.test(before) && BENEFIT_CLAUSE.test(text) && !clause.hearsay && !clause.question) role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
       const read: ReadMoney = {
         ...m,

@@ -36,6 +36,8 @@ export const LanguageSchema = z.strictObject({
   total: words,
   additive: words,
   approximate: words,
+  spendWords: words,
+  otherMoney: words,
   smalltalk: words,
   refusal: z.array(FrameSchema).min(1),
   unrelated: words,
@@ -98,6 +100,10 @@ export interface Language {
   total: WordList;
   additive: WordList;
   approximate: WordList;
+  /** Verbs and papers of spending, which say nothing of what the money bought. */
+  spendWords: WordList;
+  /** A company's money that is never a purchase (revenue, loans, wages…). */
+  otherMoney: WordList;
   /** Whole-message greetings and questions about the assistant (compared part by part). */
   smalltalk: ReadonlySet<string>;
   refusal: Frame[];
@@ -135,6 +141,8 @@ export function compileLanguage(data: LanguageData): Language {
     total: list('total'),
     additive: list('additive'),
     approximate: list('approximate'),
+    spendWords: list('spendWords'),
+    otherMoney: list('otherMoney'),
     smalltalk: new Set(data.smalltalk.map((w) => w.toLowerCase())),
     refusal: data.refusal.map(parseFrame),
     unrelated: list('unrelated'),

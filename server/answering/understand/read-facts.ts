@@ -1,6 +1,6 @@
 import { matchAnyFrame, matchFrame, parseFrame, type Frame, type FrameMatch } from '../../../knowledge/rules/frames.js';
 import type { FactValue } from '../../calculator/facts.js';
-import { isNegated, type MessageClause } from '../analyse/clauses.js';
+import { isNegated, MISTAKEN_AFTER, type MessageClause } from '../analyse/clauses.js';
 import { yearOf, yearsIn } from '../analyse/dates.js';
 import type { ReadMoney } from '../analyse/money-roles.js';
 import type { Language } from '../language/language.js';
@@ -285,6 +285,11 @@ export function readFacts(
     const reply = replyTo(options.pending, clauses, money, terms, lang, options.asOf);
     if (reply) stated.push(reply);
   }
+  // A short name called a mistake ("国家级是我搞错了"): that option is withdrawn, whatever else the message says.
+  for (const factId of options.correctable ?? []) {
+    const withdrawn = mistakenOption(factId, clauses, terms);
+    if (withdrawn && !denied.some((d) => d.factId === factId)) denied.push(withdrawn);
+  }
   // A correction by a short name ("不好意思，说错了，是省级的，不是国家级"): the first fact of the conversation's
   // awards it can change.
   if (clauses.some((c) => c.correction) && stated.length === 0) {
@@ -302,6 +307,44 @@ export function readFacts(
 /** Whether any of the frames occurs in a clause (a cue or an exclusion). */
 function mentions(clause: MessageClause | undefined, frames: readonly Frame[]): boolean {
   return clause !== undefined && frames.some((f) => matchFrame(clause.text, f) !== undefined);
+}
+
+/** A word in a clause that says what a figure is. */
+interface Subject {
+  start: number;
+  end: number;
+  /** The money fact it names; undefined for money that is no fact's (营收、贷款) or that this fact excludes. */
+  fact?: CompiledFact;
+  /** Only words of spending (花了、发票): says money went out, not on what. */
+  weak: boolean;
+}
+
+/**
+ * The words in a clause that name what a figure is: a money fact's cue (its nouns; a cue made only of words of
+ * spending is weak), what the fact being read excludes (厂房、装修), and money of the company that is no purchase
+ * (营收、贷款、工资) unless a fact's cue names the same words.
+ */
+function subjectsIn(clause: MessageClause, fact: CompiledFact, moneyFacts: readonly CompiledFact[], lang: Language): Subject[] {
+  const out: Subject[] = [];
+  const isSpendWord = (word: string) => lang.spendWords.find(word).some((h) => h.end - h.start === word.length);
+  for (const f of moneyFacts) {
+    for (const frame of f.cues) {
+      const m = matchFrame(clause.text, frame);
+      if (!m) continue;
+      const nouns = m.hits.filter((h) => !isSpendWord(h.text));
+      if (nouns.length === 0) out.push({ start: m.start, end: m.end, fact: f, weak: true });
+      else for (const h of nouns) out.push({ start: h.start, end: h.end, fact: f, weak: false });
+    }
+  }
+  const named = out.filter((s) => !s.weak);
+  const overlapsNamed = (start: number, end: number) => named.some((s) => s.start < end && start < s.end);
+  for (const frame of fact.excludes) {
+    const m = matchFrame(clause.text, frame);
+    if (m && !overlapsNamed(m.start, m.end)) out.push({ start: m.start, end: m.end, weak: false });
+  }
+  for (const h of lang.otherMoney.find(clause.text))
+    if (!overlapsNamed(h.start, h.end)) out.push({ start: h.start, end: h.end, weak: false });
+  return out;
 }
 
 /** The figures of one money fact, combined: a total, a correction, a sum of items; or why none can be used. */
@@ -339,13 +382,20 @@ function readMoneyFact(
   const spokenOf = moneyFacts.filter((f) => ownClauses.some((c) => mentions(c, f.cues)));
   const onlyOne = spokenOf.length === 1 && spokenOf[0] === fact;
   const tiedToFact = (m: ReadMoney): boolean => {
-    const window = windowOf(m);
-    for (const c of window) {
-      if (mentions(c, fact.excludes) && !mentions(byIndex.get(m.clause), fact.cues)) return false;
-      const named = moneyFacts.filter((f) => mentions(c, f.cues));
-      if (named.length > 0) return named.includes(fact);
+    let spent = false;
+    for (const c of windowOf(m)) {
+      const own = c.index === m.clause;
+      const found = subjectsIn(c, fact, moneyFacts, lang);
+      const strong = found.filter((s) => !s.weak);
+      // In the figure's own clause the nearest noun before it names it (贷款800万用来买设备 is a loan), else the
+      // first after it (买了500万的设备); in an earlier clause of its window, the last one.
+      const before = strong.filter((s) => !own || s.end <= m.index).sort((a, b) => b.end - a.end)[0];
+      const after = own ? strong.filter((s) => s.start >= m.index + m.text.length).sort((a, b) => a.start - b.start)[0] : undefined;
+      const subject = before ?? after;
+      if (subject) return subject.fact === fact;
+      if (found.some((s) => s.weak && s.fact === fact)) spent = true;
     }
-    return onlyOne || inContext;
+    return spent || onlyOne || inContext;
   };
   const isTotal = (m: ReadMoney) =>
     m.total ||
@@ -447,6 +497,24 @@ function readMoneyFact(
   };
 }
 
+/** The option of an enum fact a message names by a short name and calls a mistake (国家级是我搞错了). */
+function mistakenOption(factId: string, clauses: readonly MessageClause[], terms: BaseTerms): DeniedFact | undefined {
+  const fact = terms.facts.get(factId);
+  if (!fact || fact.decl.type !== 'enum') return undefined;
+  const names = fact.options
+    .flatMap((o) => o.replies.map((name) => ({ value: o.value, name: name.replace(/[，。“”\s]/g, '').toLowerCase() })))
+    .filter((n) => n.name.length >= 2)
+    .sort((a, b) => b.name.length - a.name.length);
+  for (const clause of clauses) {
+    if (clause.source !== 'own') continue;
+    for (const n of names) {
+      const at = clause.text.indexOf(n.name);
+      if (at >= 0 && MISTAKEN_AFTER.test(clause.text.slice(at + n.name.length))) return { factId, value: n.value, said: clause.text };
+    }
+  }
+  return undefined;
+}
+
 const YES_REPLY = /^(?:是|是的|对|对的|有|有的|已经|嗯|确认|已获得|拿过|在|在的|还在|没错|yes|yep|yeah|right)/;
 const NO_REPLY = /^(?:不是|否|没有|没|无|还没|未|不在|过期|过期了|不|no|nope|not)/;
 
@@ -505,6 +573,7 @@ function replyTo(
           const at = reply.indexOf(n.name);
           if (at < 0) continue;
           if (lang.negators.find(reply.slice(Math.max(0, at - 3), at)).length > 0) continue;
+          if (MISTAKEN_AFTER.test(reply.slice(at + n.name.length))) continue;
           return make(n.value, n.name);
         }
       }
