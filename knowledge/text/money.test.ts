@@ -58,6 +58,10 @@ describe('parseMoney', () => {
     ['0', 0],
     ['5,000,000.00元', 5_000_000],
     ['壹拾万元整', 100_000],
+    // 參 as Traditional text simplifies it (参), before a unit; Traditional units as typed.
+    ['參佰萬元', 3_000_000],
+    ['参佰万元', 3_000_000],
+    ['贰佰参拾万元', 2_300_000],
   ])('%s → %d', (input, yuan) => {
     expect(parseMoney(input)).toBe(yuan);
   });
@@ -101,6 +105,11 @@ describe('findMoneyMentions', () => {
       { text: '3万元', index: 11, yuan: 30_000 },
       { text: '1万元', index: 15, yuan: 10_000 },
     ]);
+  });
+
+  it('参 is a digit only before a unit: 参加、参考 beside an amount stay words', () => {
+    expect(findMoneyMentions('参加比赛拿了参拾万元').map((m) => m.yuan)).toEqual([300_000]);
+    expect(findMoneyMentions('参考500万元').map((m) => m.yuan)).toEqual([5_000_000]);
   });
 
   it('reads the amounts of every award clause as the SPEC quotes them', () => {

@@ -63,9 +63,13 @@ const MAPPED_CHARS = new RegExp(
 );
 
 /** Full-width ASCII to half-width and variant characters to their usual form, one for one (offsets are kept). */
+// 參 (financial three) becomes 参 once Traditional text is simplified, and 参 is an everyday character (参加、参考):
+// it is a digit only right before a unit of a written-out amount (参佰萬 → 参佰万).
+const SIMPLIFIED_FINANCIAL_THREE = /参(?=[拾佰仟十百千万萬亿億])/g;
+
 function mapChars(text: string): string {
   // The expression visits only the characters to change; the rest of the text is copied in one piece.
-  return text.replace(MAPPED_CHARS, (ch) => {
+  return text.replace(SIMPLIFIED_FINANCIAL_THREE, '三').replace(MAPPED_CHARS, (ch) => {
     const code = ch.charCodeAt(0);
     return ch.length === 1 && code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : (CHAR_MAP[ch] ?? ch);
   });

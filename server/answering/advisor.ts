@@ -444,9 +444,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         }
       }
 
-      // What the user said, in this message or earlier in the conversation (a figure repeated back is theirs).
+      // What the user said of the company, in this message or earlier in the conversation (a figure repeated back
+      // is theirs). A figure the user attributes to the policy (听说能补300万) is a claim, never evidence for itself.
       const statedAmountsYuan = [
-        ...reading.money.flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan])),
+        ...reading.money.filter((m) => m.role !== 'benefit').flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan])),
         ...[...facts].filter(([id, f]) => f.how !== 'default' && decls.get(id)?.type === 'money').map(([, f]) => f.value as number),
       ];
       let answer: AdvisorAnswer = {

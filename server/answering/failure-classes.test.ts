@@ -87,6 +87,8 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     ['客户是省级专精特新，设备采购不含税 2,600,000元，问能补多少', 2_600_000],
     ['来电企业是国家级小巨人，今年买设备花了1,500万元，咨询补助金额', 1_500 * WAN],
     ['老板让我问下，咱们厂是省级专精特新，上个月新买的数控机床发票不含税四百二十万，市里能给补多少', 420 * WAN],
+    // 參 of a Traditional 大写 amount, which simplification turns into 参.
+    ['我們是省級專精特新，設備不含稅參佰伍拾萬元，能補多少', 350 * WAN],
   ])('%s → investment %d', async (question, investment) => {
     const a = await ask(question);
     const expected = equipmentSubsidy(investment);
@@ -211,6 +213,17 @@ describe('class 3 — follow-ups that change a fact or pose a hypothetical', () 
       ['我们是创新型中小企业，买设备投了600万，能补吗', '如果我们是省级专精特新呢'],
       { [EQUIPMENT]: equipmentSubsidy(600 * WAN) },
     ],
+    // A case posed by a short option name, without 我们: "what about X".
+    [
+      'a hypothetical status by a short name',
+      ['我们是创新型中小企业，设备花了700万，能补吗', '那要是省级的呢'],
+      { [EQUIPMENT]: equipmentSubsidy(700 * WAN) },
+    ],
+    [
+      'a hypothetical status as a bare 呢 question',
+      ['创新型中小企业，设备投了300万，能补多少', '省级呢'],
+      { [EQUIPMENT]: equipmentSubsidy(300 * WAN) },
+    ],
     [
       'a hypothetical second recognition in the same year: 从高、不重复',
       ['我们今年新认定为省级专精特新，能拿多少奖励', '如果我们今年也被认定为小巨人呢'],
@@ -263,6 +276,11 @@ describe('class 4 — a rumour stated as fact: corrected with the clause’s amo
     ['听说设备补贴最高能给500万了，是真的吗', EQUIPMENT_CAP, 500 * WAN, 'item-1'],
     ['据说集群奖励国家级给了200万，真的假的', CLUSTER.national, 200 * WAN, 'item-20'],
     ['【转发】各位老板注意：小巨人奖励提高到500万！！！\n\n这个是真的吗？', LITTLE_GIANT_AWARD, 500 * WAN, 'item-19'],
+    // Verbs of a changed figure beyond 提高到 (涨到、给到、升至), a rumour put as 吧, and in English.
+    ['听说新认定的省级专精特新奖励涨到120万了，你们这是老黄历了吧', PROVINCIAL_AWARD, 120 * WAN, 'item-19'],
+    ['同行说设备补助上限升至600万吧', EQUIPMENT_CAP, 600 * WAN, 'item-1'],
+    ['有人讲集群奖励国家级给到300万', CLUSTER.national, 300 * WAN, 'item-20'],
+    ['A friend said the equipment subsidy cap was raised to 8 million yuan', EQUIPMENT_CAP, 800 * WAN, 'item-1'],
   ])('%s → %d (not %d)', async (question, policy, rumour, clauseId) => {
     const a = await ask(question);
     expect(amountsIn(a.answer)).toContain(policy);
@@ -379,6 +397,11 @@ describe('class 7 — scope decided by one word', () => {
     '怎么申请个人公积金贷款',
     '高新技术企业认定需要什么条件',
     '落户郑州需要什么条件',
+    // The same requests with words in between or in another order (frames, not fixed phrases).
+    '想新开一家贸易公司，流程是怎样的',
+    '查询一下单位的医保缴费记录',
+    '发票开错了怎么作废',
+    '怎么申请注册一个商标',
   ])('an unrelated administrative request is declined, not answered with a law article: %s', async (question) => {
     const a = await ask(question);
     expect(a.kind).toBe('out_of_scope');
@@ -432,6 +455,17 @@ describe('class 8 — overview questions list every award the company may qualif
     }
     for (const ruleId of excluded) expect(lineOf(a, ruleId), AWARDS[ruleId]!.name).toBeUndefined();
   });
+
+  it.each(['我们是省级专精特新，设备花了500万，我们能申请哪些补贴', '咱们是省级专精特新，今年软件买了300万，都可以申请什么'])(
+    'an overview that states one award’s figure still lists every award: %s',
+    async (question) => {
+      const a = await ask(question);
+      expect(a.meta.intent).toBe('overview:company');
+      for (const ruleId of [EQUIPMENT, CONTEST_PRIZE, PROVINCIAL_NEW, CLUSTER_AWARD])
+        expect(lineOf(a, ruleId), AWARDS[ruleId]!.name).toBeDefined();
+      expect(a.calculations.find((c) => c.ruleId === EQUIPMENT)?.eligible).toBe(true);
+    },
+  );
 
   it('an overview that states facts for several awards works each of them out', async () => {
     const a = await ask('我们今年新认定为小巨人，设备投了800万，还拿了创客中国三等奖，都能拿什么');

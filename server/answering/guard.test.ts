@@ -40,12 +40,19 @@ describe('guard — amountsStated: every amount an answer states, written howeve
     expect(amountsStated(text).map((m) => m.yuan)).toEqual(yuan);
   });
 
-  it.each(['有效期至2026年12月31日', '2024—2026年', '一等奖2名', '到2026年底达到150家', '第19条', '还剩213天', '请拨打 400-110-9001'])(
-    '“%s” states no amount',
-    (text) => {
-      expect(amountsStated(text)).toEqual([]);
-    },
-  );
+  it.each([
+    '有效期至2026年12月31日',
+    '2024—2026年',
+    '一等奖2名',
+    '到2026年底达到150家',
+    '第19条',
+    '还剩213天',
+    '请拨打 400-110-9001',
+    '咨询电话 0371-67188888',
+    '（0371）-12345678',
+  ])('“%s” states no amount', (text) => {
+    expect(amountsStated(text)).toEqual([]);
+  });
 });
 
 describe('guard — checkAnswerAmounts: an amount not from the calculator, a cited clause or the user is a violation', () => {
@@ -181,6 +188,13 @@ describe('guard — through the advisor: a template answer with a wrong amount n
       question: '我们能申请哪些补贴',
       handlers: { overview: (ctx) => restate(overview(ctx), 200 * WAN, 260 * WAN) },
       wrong: 260 * WAN,
+    },
+    {
+      // The user put 300万 to the advisor as the policy's figure: a claim, not evidence for the answer to repeat.
+      name: 'an answer repeating a rumour’s figure as the policy’s',
+      question: '听说设备补助最高能给300万，是吗',
+      handlers: { 'award-info': (ctx) => restate(awardInfo(ctx), 200 * WAN, 300 * WAN) },
+      wrong: 300 * WAN,
     },
     {
       name: 'a look-up adding a figure of its own',

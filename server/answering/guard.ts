@@ -18,8 +18,8 @@ export interface GuardViolation {
 }
 
 // Bare figures a model might write without a unit: 500,000 or 2000000. Years, counts and dates are excluded
-// by requiring at least five digits.
-const BARE_FIGURE = /(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d{5,})(?![\d,]*\s*(年|月|日|名|家|条|项|号|人|个|次|%|％))/g;
+// by requiring at least five digits; telephone numbers (0371-67188888, 400-123-4567) by the hyphen beside them.
+const BARE_FIGURE = /(?<![\d.,\-－])(\d{1,3}(?:,\d{3})+|\d{5,})(?![\d,]*\s*(年|月|日|名|家|条|项|号|人|个|次|%|％|-|－))/g;
 const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]|百分之([一二三四五六七八九十\d]+)/g;
 
 /** Every money amount an answer states, with and without units. */

@@ -77,7 +77,11 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
   // A rumour about an award is answered with the award's own terms, even when it names the clause; a
   // company asking about its own case with a rumour in mind gets its case worked out (and the rumour corrected).
   if (state.topicsNamed && claims && !reading.own && state.companyFacts === 0 && !state.answeredPending) return { name: 'award-info' };
-  if (asks.overview && !state.topicsNamed && reading.references.length === 0) return { name: 'overview' };
+  // "我们设备投了500万，能申请哪些补贴": the company asks for everything it may get, not only the award its figure
+  // belongs to; "设备能申请什么补贴" without a company of its own stays with the award it names.
+  if (asks.overview && (!state.topicsNamed || reading.own || state.companyFacts > 0) && reading.references.length === 0) {
+    return { name: 'overview' };
+  }
   if (state.topics > 0) {
     const procedural = (asks.who || asks.when) && !asks.amount && state.newFacts === 0;
     if (procedural) return { name: 'lookup', topicClauses: reading.references.length === 0 };

@@ -16,7 +16,9 @@ const RELATIVE: [RegExp, number, boolean][] = [
   [/去年|上一?年度?|last year/g, -1, false],
   [/前年|the year before last/g, -2, false],
   [/明年|下一?年度?|next year/g, 1, false],
-  [/刚刚|刚才|刚|最近|近期|新近|本月|这个月|上个月|上月|recently|just/g, 0, true],
+  // A month (本月、上个月) says more than 刚/最近: "上个月刚认定" asked in January is last year.
+  [/本月|这个月|上个月|上月/g, 0, true],
+  [/刚刚|刚才|刚|最近|近期|新近|recently|just/g, 0, true],
 ];
 
 /** Every year a text names, in order. */
@@ -48,7 +50,8 @@ export function yearsIn(text: string, asOf: string): YearMention[] {
 export function yearOf(text: string, asOf: string): number | undefined {
   const years = yearsIn(text, asOf);
   const precise = years.filter((y) => !y.vague);
-  const pool = precise.length > 0 ? precise : years;
+  const months = years.filter((y) => y.vague && /月/.test(y.text));
+  const pool = precise.length > 0 ? precise : months.length > 0 ? months : years;
   const distinct = new Set(pool.map((y) => y.year));
   return distinct.size === 1 ? [...distinct][0] : undefined;
 }

@@ -40,7 +40,7 @@ export const LanguageSchema = z.strictObject({
   otherMoney: words,
   smalltalk: words,
   refusal: z.array(FrameSchema).min(1),
-  unrelated: words,
+  unrelated: z.array(FrameSchema).min(1),
   regions: words,
   english: z.record(z.string().min(1), z.string().min(1)),
   injection: z.array(FrameSchema).min(1),
@@ -107,7 +107,7 @@ export interface Language {
   /** Whole-message greetings and questions about the assistant (compared part by part). */
   smalltalk: ReadonlySet<string>;
   refusal: Frame[];
-  unrelated: WordList;
+  unrelated: Frame[];
   regions: readonly string[];
   /** English phrase → Chinese, longest first. */
   english: readonly [RegExp, string][];
@@ -145,7 +145,7 @@ export function compileLanguage(data: LanguageData): Language {
     otherMoney: list('otherMoney'),
     smalltalk: new Set(data.smalltalk.map((w) => w.toLowerCase())),
     refusal: data.refusal.map(parseFrame),
-    unrelated: list('unrelated'),
+    unrelated: data.unrelated.map(parseFrame),
     regions: data.regions.map((r) => r.toLowerCase()),
     english: englishGlossary(data.english),
     injection: data.injection.map(parseFrame),

@@ -301,6 +301,18 @@ export function readFacts(
       }
     }
   }
+  // A case posed by a short name in a follow-up ("那如果是国家级的呢", "要是小巨人呢"): it holds for this question
+  // only, and changes the first fact of the conversation's awards it names.
+  const posing = clauses.some((c) => c.source === 'own' && (c.hypothetical || (c.question && /呢$/.test(c.text))));
+  if (posing && stated.length === 0) {
+    for (const factId of options.correctable ?? []) {
+      const reply = replyTo(factId, clauses, money, terms, lang, options.asOf);
+      if (reply && reply.value !== options.known?.get(factId)) {
+        stated.push({ ...reply, hypothetical: true });
+        break;
+      }
+    }
+  }
   return { stated, denied, issues };
 }
 

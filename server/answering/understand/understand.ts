@@ -159,7 +159,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     smalltalk: parts.length > 0 && parts.every(smalltalkPart),
     refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
     injectedClauses,
-    unrelated: lang.unrelated.test(text),
+    unrelated: own.some((c) => matchAnyFrame(c.text, lang.unrelated) !== undefined),
     ...(otherRegion ? { otherRegion } : {}),
     namesHome,
     baseTerms: ctx.baseWords.some((w) => text.includes(w)),
