@@ -224,6 +224,9 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       asOf,
       pending: session.pending,
       contextFacts: moneyFactsOf(session.topics),
+      conversationFacts: terms.topics
+        .filter((t) => session.topics.includes(t.topic.id))
+        .flatMap((t) => t.topic.rules.flatMap((id) => [...factsOfRule(terms.rules.get(id)!.rule)])),
       known,
       correctable,
     });

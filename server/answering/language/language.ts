@@ -37,6 +37,8 @@ export const LanguageSchema = z.strictObject({
   additive: words,
   approximate: words,
   spendWords: words,
+  countUnits: z.record(z.string().min(1), words),
+  wholeYear: words,
   otherMoney: words,
   smalltalk: words,
   refusal: z.array(FrameSchema).min(1),
@@ -100,6 +102,10 @@ export interface Language {
   total: WordList;
   additive: WordList;
   approximate: WordList;
+  /** How the unit of a count is written, by a fact's declared unit. */
+  countUnits: Readonly<Record<string, readonly string[]>>;
+  /** A whole year in words: 12 months. */
+  wholeYear: WordList;
   /** Verbs and papers of spending, which say nothing of what the money bought. */
   spendWords: WordList;
   /** A company's money that is never a purchase (revenue, loans, wages…). */
@@ -142,6 +148,8 @@ export function compileLanguage(data: LanguageData): Language {
     additive: list('additive'),
     approximate: list('approximate'),
     spendWords: list('spendWords'),
+    countUnits: data.countUnits,
+    wholeYear: list('wholeYear'),
     otherMoney: list('otherMoney'),
     smalltalk: new Set(data.smalltalk.map((w) => w.toLowerCase())),
     refusal: data.refusal.map(parseFrame),

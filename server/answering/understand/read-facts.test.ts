@@ -221,3 +221,40 @@ describe('class 3 — follow-ups: a case posed, a correction, a short reply', ()
     expect(s?.said).toContain('100万');
   });
 });
+
+describe('counts, days and areas of a second base: read by the fact’s declared unit, whatever the base', () => {
+  /** The reading context over the 鹿城 base, whose awards count patents, square metres and months. */
+  let lucheng: ReadingContext;
+  beforeAll(async () => {
+    const knowledge = await openKnowledgeBase({ base: 'lucheng', distDir: mkdtempSync(path.join(tmpdir(), 'read-facts-lc-')) });
+    lucheng = readingContextOf(knowledge);
+  });
+  const read = (message: string, options: Partial<ReadFactsOptions> = {}) =>
+    new Map(readTurn(readText(message, lucheng), lucheng, { asOf: '2020-06-01', ...options }).facts.stated.map((s) => [s.factId, s.value]));
+
+  it.each<[string, Record<string, FactValue>]>([
+    // Chinese and Arabic numerals with the unit of what is counted; each count to the fact its clause names.
+    ['我们今年拿到三件发明专利授权', { inventionPatentCount: 3 }],
+    ['发明专利2件；实用新型5件；外观设计4件', { inventionPatentCount: 2, utilityModelPatentCount: 5, designPatentCount: 4 }],
+    ['新登记了十二件软件著作权', { softwareCopyrightCount: 12 }],
+    // A day in a clause about the grant.
+    ['授权公告日2019-03-12', { patentGrantDate: '2019-03-12' }],
+    ['证书是2019年5月10日下来的', { patentGrantDate: '2019-05-10' }],
+  ])('%s → %j', (message, expected) => {
+    const facts = read(message);
+    for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
+  });
+
+  it('an area that several awards could read goes to the award the message is about', () => {
+    const facts = read('我们是规上的软件信息服务企业，租了五百平方，一年房租补助能拿多少');
+    expect(facts.get('softwareOfficeAreaSqm')).toBe(500);
+    expect(facts.get('softwareOfficeRentMonths')).toBe(12);
+    // Not the office area of another award that is not in play.
+    expect(facts.get('fundOfficeRentAreaSqm')).toBeUndefined();
+  });
+
+  it('the same area with no award in play is nobody’s: the advisor asks rather than guess', () => {
+    const facts = read('租了五百平方');
+    expect([...facts.keys()].filter((id) => id.endsWith('AreaSqm'))).toEqual([]);
+  });
+});

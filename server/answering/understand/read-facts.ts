@@ -1,6 +1,7 @@
 import { matchAnyFrame, matchFrame, parseFrame, type Frame, type FrameMatch } from '../../../knowledge/rules/frames.js';
 import type { FactValue } from '../../calculator/facts.js';
 import { isNegated, MISTAKEN_AFTER, type MessageClause } from '../analyse/clauses.js';
+import { findCounts, findDays } from '../analyse/counts.js';
 import { yearOf, yearsIn } from '../analyse/dates.js';
 import type { ReadMoney } from '../analyse/money-roles.js';
 import type { Language } from '../language/language.js';
@@ -21,6 +22,13 @@ export interface StatedFact {
   /** Posed as a case (如果我们是…): holds for this question only. */
   hypothetical: boolean;
   how: 'stated' | 'reply';
+  /**
+   * Said by the same words as other facts' statements (租了500平方 names the area of any rented office): one of
+   * a group, kept only for a fact the message's or the conversation's awards read.
+   */
+  among?: string;
+  /** Within its group, how specific the words that said it are (more is preferred). */
+  amongRank?: number;
 }
 
 /** A fact the message denies (还不是省级专精特新): an earlier value equal to it is withdrawn. */
@@ -51,6 +59,8 @@ export interface ReadFactsOptions {
   pending?: string;
   /** Money facts the conversation is about: a bare figure ("不对，是800万") is one of them. */
   contextFacts?: readonly string[];
+  /** Facts the conversation's awards read: words that could state several facts state one of these. */
+  conversationFacts?: readonly string[];
   /** Facts known from earlier turns (同一年 refers to them). */
   known?: ReadonlyMap<string, FactValue>;
   /**
@@ -272,6 +282,52 @@ export function readFacts(
     }
   }
 
+  // Counts: a number with the fact's unit in a clause that names the fact (三件发明专利, 租了500平方).
+  for (const clause of usable) {
+    if (!statesOfCompany(clause, lang, terms)) continue;
+    const candidates: { fact: CompiledFact; cue: FrameMatch; count: ReturnType<typeof findCounts>[number] }[] = [];
+    for (const fact of terms.facts.values()) {
+      if (fact.decl.type !== 'integer' || fact.cues.length === 0) continue;
+      const cue = matchAnyFrame(clause.text, fact.cues, { blocked: blockedIn(clause) });
+      if (!cue || isNegated(clause.text, cue, lang)) continue;
+      const counts = findCounts(clause.text, unitsOf(fact, lang));
+      const distance = (c: { start: number; end: number }) =>
+        c.end <= cue.start ? cue.start - c.end : c.start >= cue.end ? c.start - cue.end : 0;
+      const nearest = [...counts].sort((a, b) => distance(a) - distance(b))[0];
+      if (nearest) candidates.push({ fact, cue, count: nearest });
+    }
+    // Candidates that read the same number are one group: the awards in play decide among them (see readTurn),
+    // the phrase with more parts first (美国发明专利3件 over 发明专利3件).
+    const rank = (c: (typeof candidates)[number]) => c.cue.frame.groups.length * 100 + c.cue.hits.reduce((n, h) => n + h.end - h.start, 0);
+    for (const c of candidates) {
+      const rivals = candidates.filter((o) => o.count.start === c.count.start);
+      const group = rivals.length > 1 ? { among: `${clause.index}:${c.count.start}`, amongRank: rank(c) } : {};
+      stated.push({ ...statedIn(clause, c.fact.decl.id, c.count.value), said: c.count.text, ...group });
+    }
+  }
+  // A count of months not stated as a number, with a whole year said (全年、每年补多少): 12 months, for whichever
+  // month count the awards in play read.
+  const wholeYear = usable.find((c) => lang.wholeYear.test(c.text));
+  if (wholeYear) {
+    for (const fact of terms.facts.values()) {
+      if (fact.decl.type !== 'integer' || !/月/.test(fact.decl.unit ?? '') || stated.some((s) => s.factId === fact.decl.id)) continue;
+      const said = lang.wholeYear.find(wholeYear.text)[0]!.word;
+      stated.push({ ...statedIn(wholeYear, fact.decl.id, 12), said: `${said}（按12个月计）`, among: 'whole-year' });
+    }
+  }
+  // Days: a date in a clause that names the event (授权公告日2019-03-12).
+  for (const fact of terms.facts.values()) {
+    if (fact.decl.type !== 'date' || fact.cues.length === 0) continue;
+    for (const clause of usable) {
+      if (!statesOfCompany(clause, lang, terms)) continue;
+      const cue = matchAnyFrame(clause.text, fact.cues);
+      const days = cue && !isNegated(clause.text, cue, lang) ? findDays(clause.text, options.asOf) : [];
+      if (days.length === 0) continue;
+      stated.push({ ...statedIn(clause, fact.decl.id, days[0]!.day), said: days[0]!.text });
+      break;
+    }
+  }
+
   // Money.
   for (const fact of terms.facts.values()) {
     if (fact.decl.type !== 'money') continue;
@@ -314,6 +370,13 @@ export function readFacts(
     }
   }
   return { stated, denied, issues };
+}
+
+/** How the unit of an integer fact is written: the language's spellings of its declared unit, or the unit itself. */
+function unitsOf(fact: CompiledFact, lang: Language): readonly string[] {
+  const unit = fact.decl.unit;
+  if (!unit) return [];
+  return lang.countUnits[unit] ?? [unit];
 }
 
 /** Whether any of the frames occurs in a clause (a cue or an exclusion). */
@@ -568,8 +631,15 @@ function replyTo(
       return year !== undefined ? make(year, yearsIn(text, asOf)[0]?.text ?? text) : undefined;
     }
     case 'integer': {
+      // "12件", "十二", "五百平方": with the fact's unit if written, else a bare number.
+      const count = findCounts(reply, unitsOf(fact, lang))[0] ?? findCounts(`${reply}#`, ['#'])[0];
+      if (count) return make(count.value, count.text.replace('#', ''));
       const n = /\d+/.exec(reply);
       return n ? make(Number(n[0]), n[0]) : undefined;
+    }
+    case 'date': {
+      const day = findDays(text, asOf)[0];
+      return day ? make(day.day, day.text) : undefined;
     }
     case 'enum': {
       // Longest label or alias first, so 国家级小巨人 wins over 国家级; a negated one (不是省级) is no answer.

@@ -8,6 +8,7 @@ import type { Language } from '../language/language.js';
 import type { BaseTerms, CompiledTopic } from './base-terms.js';
 import { readFacts, type FactsRead, type ReadFactsOptions } from './read-facts.js';
 import { findTopics, hintedTopics } from './topics.js';
+import { factsOfRule } from '../../../knowledge/rules/rule-facts.js';
 
 /**
  * What the advisor reads from a message's text alone, whatever the conversation (memoised per text): its
@@ -178,10 +179,21 @@ export interface TurnReading {
 }
 
 export function readTurn(reading: TextReading, ctx: ReadingContext, options: ReadFactsOptions): TurnReading {
-  const facts = readFacts(reading.clauses, reading.money, ctx.terms, ctx.lang, options);
+  const read = readFacts(reading.clauses, reading.money, ctx.terms, ctx.lang, options);
   // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
   const topicClauses = reading.clauses.length > 0 ? reading.clauses : reading.injectedClauses;
-  const topics = findTopics(topicClauses, ctx.terms, facts.stated);
+  const sure = read.stated.filter((s) => s.among === undefined);
+  const topics = findTopics(topicClauses, ctx.terms, sure);
+  // Words that state one of several facts (租了500平方) state the one the awards in play read, or none.
+  const inPlay = new Set([
+    ...topics.flatMap((t) => t.topic.rules.flatMap((id) => [...factsOfRule(ctx.terms.rules.get(id)!.rule)])),
+    ...(options.conversationFacts ?? []),
+  ]);
+  const playing = read.stated.filter((s) => s.among !== undefined && inPlay.has(s.factId));
+  const best = new Map<string, number>();
+  for (const s of playing) best.set(s.among!, Math.max(best.get(s.among!) ?? 0, s.amongRank ?? 0));
+  const chosen = playing.filter((s) => (s.amongRank ?? 0) === best.get(s.among!));
+  const facts = { ...read, stated: read.stated.filter((s) => s.among === undefined || chosen.includes(s)) };
   return { facts, topics, hinted: topics.length > 0 ? [] : hintedTopics(topicClauses, ctx.terms) };
 }
 
