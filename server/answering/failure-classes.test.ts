@@ -376,6 +376,23 @@ describe('class 7 — scope decided by one word', () => {
     else expect(granted(a)).toEqual({ [EQUIPMENT]: equipmentSubsidy(investment) });
   });
 
+  it.each<[string, number]>([
+    ['我们是省级专精特新，设备是在上海的展会上订的，花了500万，能补多少', 500 * WAN],
+    ['省级专精特新企业，从深圳采购了一条生产线，不含税300万，市里补多少', 300 * WAN],
+  ])('another city named only as where something happened does not decline the base’s award: %s', async (question, investment) => {
+    const a = await ask(question);
+    expect(granted(a)).toEqual({ [EQUIPMENT]: equipmentSubsidy(investment) });
+  });
+
+  it.each(['深圳的专精特新设备补贴是多少', '我们公司在杭州，是省级专精特新，设备投了500万能补多少', '上海那边小巨人奖多少'])(
+    'another city whose policy is asked, or where the company is, declines: %s',
+    async (question) => {
+      const a = await ask(question);
+      expect(a.kind).toBe('out_of_scope');
+      expect(a.calculations).toEqual([]);
+    },
+  );
+
   it.each<[string, string]>([
     ['第19条里说的新认定，认定标准是什么', 'item-19'],
     ['三（七）19的认定标准怎么理解', 'item-19'],

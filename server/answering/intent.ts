@@ -68,7 +68,15 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     reading.references.length > 0 ||
     reading.documentsNamed.length > 0;
   if (!strong && (reading.notCovered || reading.unrelated)) return { name: 'out-of-scope', reason: 'other-topic' };
-  if (reading.otherRegion && reading.references.length === 0 && reading.documentsNamed.length === 0) {
+  // Another region declines when it owns the question (its policy, the company's seat), or when nothing else in
+  // the message is the base's: "在上海参展，展位费能补多少" is a question about this base's award.
+  const awardSignal = state.topicsNamed || state.companyFacts > 0;
+  if (
+    reading.otherRegion &&
+    (reading.otherRegionOwns || !awardSignal) &&
+    reading.references.length === 0 &&
+    reading.documentsNamed.length === 0
+  ) {
     return { name: 'out-of-scope', reason: 'other-region' };
   }
   const claims = reading.amountClaims.length > 0 || reading.percentClaims.length > 0;

@@ -47,6 +47,11 @@ export interface TextReading {
   unrelated: boolean;
   /** A place named that is not the base's, when none of the base's is named. */
   otherRegion?: string;
+  /**
+   * The other region is whose policy is asked about or where the company is (深圳的设备补贴、我们公司在上海), not only
+   * a place something happened (在上海参展、卖到北京).
+   */
+  otherRegionOwns?: boolean;
   /** Names the base's own place (郑州、市里): a question about this city's policies. */
   namesHome: boolean;
   /** Uses a term of the base (its lexicon's words, a document's name). */
@@ -96,6 +101,25 @@ function notCoveredIn(clauses: readonly MessageClause[], ctx: ReadingContext): {
   return {};
 }
 
+/**
+ * Whether a region named in a message owns the question: its policy (深圳的补贴、上海市出台的政策、北京那边奖多少)
+ * or the company's seat (我们公司在上海、注册在杭州). A place where something happened (在上海参展) does not.
+ */
+function regionOwns(text: string, region: string, lang: Language): boolean {
+  for (let at = text.indexOf(region); at >= 0; at = text.indexOf(region, at + 1)) {
+    // The rest of its clause: 深圳的专精特新设备补贴 (the region's award), not 上海的展会，展位费能补多少.
+    const after = text.slice(at + region.length, at + region.length + 12).split(/[，。！？,.!?；;\s]/)[0]!;
+    if (
+      /^(?:市|省|区|县|那边|这边|当地|本地)?(?:的|出台|发布|有|对)?/.test(after) &&
+      (lang.awardWords.test(after) || /政策|文件|规定|办法/.test(after))
+    )
+      return true;
+    const before = text.slice(Math.max(0, at - 5), at);
+    if (/(?:我们|公司|企业|注册|位于|地址|总部|我们是|来自)(?:在|是|于)?$/.test(before)) return true;
+  }
+  return false;
+}
+
 /** Reads a message's text (pure given the context; memoise by text). */
 export function readText(original: string, ctx: ReadingContext): TextReading {
   const { lang } = ctx;
@@ -118,6 +142,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
   const places = ctx.places.map((p) => p.toLowerCase());
   const namesHome = places.some((p) => text.includes(p));
   const otherRegion = namesHome ? undefined : lang.regions.find((r) => !places.includes(r) && text.includes(r));
+  const otherRegionOwns = otherRegion !== undefined && regionOwns(text, otherRegion, lang);
   // Greetings compared part by part, fillers and repeats left out (好的好的 谢谢啊 辛苦了).
   const withoutFillers = (p: string) =>
     lang.smalltalk.has(p) ? p : lang.smalltalkFillers.find(p).reduceRight((t, h) => t.slice(0, h.start) + t.slice(h.end), p);
@@ -161,7 +186,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
     injectedClauses,
     unrelated: own.some((c) => matchAnyFrame(c.text, lang.unrelated) !== undefined),
-    ...(otherRegion ? { otherRegion } : {}),
+    ...(otherRegion ? { otherRegion, otherRegionOwns } : {}),
     namesHome,
     baseTerms: ctx.baseWords.some((w) => text.includes(w)),
     ...notCoveredIn(own, ctx),
