@@ -62,6 +62,9 @@ describe('parseMoney', () => {
     ['參佰萬元', 3_000_000],
     ['参佰万元', 3_000_000],
     ['贰佰参拾万元', 2_300_000],
+    // Chat units after spoken numerals.
+    ['二百八十个W', 2_800_000],
+    ['三百五十w', 3_500_000],
   ])('%s → %d', (input, yuan) => {
     expect(parseMoney(input)).toBe(yuan);
   });

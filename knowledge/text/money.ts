@@ -234,7 +234,11 @@ export function parseMoney(input: string): number | null {
   // Digits grouped by spaces (6 800 000), then any other spacing.
   s = s.replace(/\d{1,3}(?: \d{3})+(?!\d)/g, (m) => m.replace(/ /g, ''));
   s = s.replace(/\s+/g, '');
-  const latin = /^(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?)个?(kw|w|k|m|million|bn|billion)$/.exec(s);
+  // Chat units after digits or spoken numerals alike: 350个w, 二百八十个w.
+  const latin =
+    /^(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|[零一二三四五六七八九十百千]+(?:点[零一二三四五六七八九]+)?)个?(kw|w|k|m|million|bn|billion)$/.exec(
+      s,
+    );
   if (latin) {
     const factor = LATIN_UNITS[latin[2]!]!;
     const base = stripGroupingCommas(latin[1]!);

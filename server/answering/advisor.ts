@@ -476,7 +476,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         },
       };
       // The guard checks every answer, the embedded templates' too: an amount from nowhere is never sent.
-      const violations = guardReply(`${answer.answer}\n${answer.details}`, answer, statedAmountsYuan);
+      const statedPercents = [...facts]
+        .filter(([id, f]) => f.how !== 'default' && decls.get(id)?.unit === '%' && typeof f.value === 'number')
+        .map(([, f]) => f.value as number);
+      const violations = guardReply(`${answer.answer}\n${answer.details}`, answer, statedAmountsYuan, statedPercents);
       if (violations.length > 0) {
         options.events?.onGuardViolation?.(violations, input.question, 'template');
         answer = {

@@ -84,6 +84,13 @@ describe('guard — checkAnswerAmounts: an amount not from the calculator, a cit
     expect(checkAnswerAmounts('按百分之二十补助', { ...evidence, citedClauseTexts: ['给予不超过百分之二十的补助'] })).toEqual([]);
   });
 
+  it('a rate the user stated of the company may be repeated back, in digits or words, and no other', () => {
+    const stated = { ...evidence, userStatedPercents: [85] };
+    expect(checkAnswerAmounts('入驻率：85%（您说“百分之八十五”）', stated)).toEqual([]);
+    expect(checkAnswerAmounts('入驻率：百分之九十', stated)).toEqual([{ kind: 'percent', value: Number.NaN, text: '百分之九十' }]);
+    expect(checkAnswerAmounts('入驻率：85%', evidence)).toEqual([{ kind: 'percent', value: 85, text: '85%' }]);
+  });
+
   it('an amount is allowed by its evidence and by nothing else: without the clause its cap is a violation', () => {
     expect(checkAnswerAmounts('最高200万元', { calculatorYuan: [], citedClauseTexts: [], userStatedYuan: [] })).toEqual([
       { kind: 'amount', value: 2_000_000, text: '200万元' },

@@ -1,4 +1,4 @@
-import { findMoneyMentions } from '../../knowledge/text/money.js';
+import { findMoneyMentions, parseMoney } from '../../knowledge/text/money.js';
 
 export interface GuardEvidence {
   /** Calculator results (amounts, caps, formulas' figures). */
@@ -9,6 +9,8 @@ export interface GuardEvidence {
   userStatedYuan: number[];
   /** Percentages the answer may state: from cited clauses and the calculator. */
   allowedPercents?: number[];
+  /** Rates the user stated of the company (入驻率85%), in digits or in words. */
+  userStatedPercents?: number[];
 }
 
 export interface GuardViolation {
@@ -49,6 +51,8 @@ export function amountsStated(text: string): { yuan: number; text: string }[] {
 export function checkAnswerAmounts(answer: string, evidence: GuardEvidence): GuardViolation[] {
   const allowed = new Set<number>([...evidence.calculatorYuan, ...evidence.userStatedYuan]);
   const percents = new Set<number>(evidence.allowedPercents ?? []);
+  const userPercents = new Set<number>(evidence.userStatedPercents ?? []);
+  for (const p of userPercents) percents.add(p);
   for (const text of evidence.citedClauseTexts) {
     for (const m of amountsStated(text)) allowed.add(m.yuan);
     for (const m of text.matchAll(PERCENT)) if (m[1]) percents.add(Number(m[1]));
@@ -60,8 +64,9 @@ export function checkAnswerAmounts(answer: string, evidence: GuardEvidence): Gua
   for (const m of answer.matchAll(PERCENT)) {
     const value = m[1] ? Number(m[1]) : Number.NaN;
     if (m[1] && !percents.has(value)) violations.push({ kind: 'percent', value, text: m[0] });
-    // 百分之三十: allowed only as the very words of a cited clause.
-    if (m[2] && !evidence.citedClauseTexts.some((t) => t.includes(m[0])))
+    // 百分之三十: allowed as the very words of a cited clause, or as a rate the user stated (入驻率百分之八十五).
+    const spoken = m[2] ? parseMoney(m[2]) : null;
+    if (m[2] && !evidence.citedClauseTexts.some((t) => t.includes(m[0])) && !(spoken !== null && userPercents.has(spoken)))
       violations.push({ kind: 'percent', value: Number.NaN, text: m[0] });
   }
   return violations;
@@ -79,7 +84,13 @@ export interface GuardedAnswer {
  * of its formula), stated in a cited clause, or said by the user; every percentage must be in a cited clause
  * or a formula. Returns the violations; an answer with any is never sent.
  */
-export function guardReply(text: string, answer: GuardedAnswer, userStatedYuan: readonly number[]): GuardViolation[] {
+export function guardReply(
+  text: string,
+  answer: GuardedAnswer,
+  userStatedYuan: readonly number[],
+  /** Rates the user stated of the company (入驻率85%), which an answer may repeat back. */
+  userStatedPercents: readonly number[] = [],
+): GuardViolation[] {
   const formulaFigures = answer.calculations.flatMap((c) => amountsStated(c.formula).map((m) => m.yuan));
   const formulaPercents = answer.calculations.flatMap((c) => [...c.formula.matchAll(/(\d+(?:\.\d+)?)\s*[%％]/g)].map((m) => Number(m[1])));
   return checkAnswerAmounts(text, {
@@ -91,5 +102,6 @@ export function guardReply(text: string, answer: GuardedAnswer, userStatedYuan: 
     citedClauseTexts: answer.citations.map((c) => c.quote),
     userStatedYuan: [...userStatedYuan],
     allowedPercents: formulaPercents,
+    userStatedPercents: [...userStatedPercents],
   });
 }

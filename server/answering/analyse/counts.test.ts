@@ -12,6 +12,8 @@ describe('findCounts — a number with the unit of what is counted', () => {
     ['租了500㎡办公室', ['平方米', '平方', '平米', '㎡'], [500]],
     ['租了 11 个月', ['个月', '月'], [11]],
     ['新开了一百二十家门店', ['家', '个'], [120]],
+    ['入驻率百分之八十五，属地率90%', ['%', '％'], [85, 90]],
+    ['厂房面积20,000㎡', ['平方米', '平方', '平米', '㎡'], [20_000]],
   ])('%s → %j', (text, units, values) => {
     expect(findCounts(text, units).map((c) => c.value)).toEqual(values);
   });

@@ -20,7 +20,7 @@ export interface DayMention {
   text: string;
 }
 
-const NUMBER = String.raw`(?:\d+(?:\.\d+)?|[零一二三四五六七八九十百千万两俩]+)`;
+const NUMBER = String.raw`(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[零一二三四五六七八九十百千万两俩]+)`;
 
 function escape(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -30,8 +30,15 @@ function escape(word: string): string {
 export function findCounts(text: string, units: readonly string[]): CountMention[] {
   if (units.length === 0) return [];
   const alternatives = [...units].sort((a, b) => b.length - a.length).map(escape);
-  const pattern = new RegExp(`(?<![\\d.])(${NUMBER})\\s?(?:${alternatives.join('|')})`, 'gi');
+  const pattern = new RegExp(`(?<![\\d.,])(${NUMBER})\\s?(?:${alternatives.join('|')})`, 'gi');
   const out: CountMention[] = [];
+  // A percentage is also written before its number: 百分之八十五.
+  if (units.some((u) => u === '%' || u === '％')) {
+    for (const m of text.matchAll(new RegExp(`百分之(${NUMBER})`, 'g'))) {
+      const value = m[1]!.includes('.') ? null : parseMoney(m[1]!);
+      if (value !== null) out.push({ value, start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+  }
   for (const m of text.matchAll(pattern)) {
     // A whole number only (1.5件 is no count); 五百、十二 read as money reads Chinese numerals, exactly.
     if (m[1]!.includes('.')) continue;
@@ -39,7 +46,7 @@ export function findCounts(text: string, units: readonly string[]): CountMention
     if (value === null) continue;
     out.push({ value, start: m.index, end: m.index + m[0].length, text: m[0] });
   }
-  return out;
+  return out.sort((a, b) => a.start - b.start);
 }
 
 const FULL_DATE = /(?<!\d)(20\d{2}|19\d{2})\s?[-/.年]\s?(\d{1,2})\s?[-/.月]\s?(\d{1,2})\s?[日号]?/g;

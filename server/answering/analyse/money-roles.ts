@@ -163,6 +163,8 @@ function basisNear(before: string, after: string): TaxBasis | undefined {
 export function readPercentClaims(clauses: readonly MessageClause[]): number[] {
   const out: number[] = [];
   for (const clause of clauses) {
+    // A rate of the company (入驻率85%、增速20%) is a fact about it, not a claim about the policy's rate.
+    if (!clause.hearsay && !BENEFIT_CLAUSE.test(clause.text) && !/比例|按/.test(clause.text)) continue;
     for (const m of clause.text.matchAll(/(\d+(?:\.\d+)?)\s?%|百分之([一二三四五六七八九十]+)/g)) {
       const value = m[1] !== undefined ? Number(m[1]) : chinesePercent(m[2]!);
       if (value !== undefined) out.push(value);

@@ -47,7 +47,9 @@ export function calculate(ctx: TurnContext): Reply {
 
   const topicOf = (ruleId: string) => ctx.topics.find((t) => t.topic.rules.includes(ruleId));
   const ruleById0 = new Map(rules.map(({ rule }) => [rule.id, rule]));
-  const eligible = results.filter((r) => r.eligible);
+  // Eligible but worth nothing with the figures given (0平方米 × 3元): never "可申请…最高0元".
+  const worthless = results.filter((r) => r.eligible && r.amountYuan === 0);
+  const eligible = results.filter((r) => r.eligible && r.amountYuan > 0);
   // An award whose exclusivity group already pays the company a higher one is not worth a question back.
   const groupOf = (id: string) => ruleById0.get(id)?.exclusivity?.group;
   const paidGroups = new Set(eligible.map((r) => groupOf(r.ruleId)).filter((g): g is string => g !== undefined));
@@ -90,6 +92,7 @@ export function calculate(ctx: TurnContext): Reply {
     const reason = (r.reasons[0] ?? '').replace(/。$/, '');
     lines.push(`${eligible.length === 0 && lines.length === 0 ? lead : ''}暂不能申请${r.title}：${reason}。`);
   }
+  for (const r of worthless) lines.push(`${r.title}按您给的数字计算为0元，请核对所给的面积、数量或金额。`);
   const correction = claimCorrection(
     ctx,
     results.map((r) => r.amountYuan).concat(rules.flatMap(({ rule }) => statedAmounts(rule))),

@@ -286,13 +286,21 @@ export function readFacts(
   for (const clause of usable) {
     if (!statesOfCompany(clause, lang, terms)) continue;
     const candidates: { fact: CompiledFact; cue: FrameMatch; count: ReturnType<typeof findCounts>[number] }[] = [];
+    const previous = clauses[clause.index - 1];
+    const lead = previous && previous.sentence === clause.sentence && usable.includes(previous) ? `${previous.text}，` : '';
     for (const fact of terms.facts.values()) {
       if (fact.decl.type !== 'integer' || fact.cues.length === 0) continue;
-      const cue = matchAnyFrame(clause.text, fact.cues, { blocked: blockedIn(clause) });
-      if (!cue || isNegated(clause.text, cue, lang)) continue;
+      // The words may run over a pause of the same sentence ("营业额两千五百万 增长百分之七十"): the clause before
+      // is read with this one when this one alone does not name the fact; the count is this clause's own.
+      const own = matchAnyFrame(clause.text, fact.cues, { blocked: blockedIn(clause) });
+      const joined = own || !lead ? undefined : matchAnyFrame(lead + clause.text, fact.cues);
+      const cue = own ?? joined;
+      if (!cue || isNegated(own ? clause.text : lead + clause.text, cue, lang)) continue;
+      const shift = own ? 0 : lead.length;
+      const at = { start: cue.start - shift, end: cue.end - shift };
       const counts = findCounts(clause.text, unitsOf(fact, lang));
       const distance = (c: { start: number; end: number }) =>
-        c.end <= cue.start ? cue.start - c.end : c.start >= cue.end ? c.start - cue.end : 0;
+        c.end <= at.start ? at.start - c.end : c.start >= at.end ? c.start - at.end : 0;
       const nearest = [...counts].sort((a, b) => distance(a) - distance(b))[0];
       if (nearest) candidates.push({ fact, cue, count: nearest });
     }
@@ -392,6 +400,8 @@ interface Subject {
   fact?: CompiledFact;
   /** Only words of spending (花了、发票): says money went out, not on what. */
   weak: boolean;
+  /** How specific the phrase is: more parts, longer words. */
+  rank: number;
 }
 
 /**
@@ -407,18 +417,19 @@ function subjectsIn(clause: MessageClause, fact: CompiledFact, moneyFacts: reado
       const m = matchFrame(clause.text, frame);
       if (!m) continue;
       const nouns = m.hits.filter((h) => !isSpendWord(h.text));
-      if (nouns.length === 0) out.push({ start: m.start, end: m.end, fact: f, weak: true });
-      else for (const h of nouns) out.push({ start: h.start, end: h.end, fact: f, weak: false });
+      const rank = frame.groups.length * 100 + m.hits.reduce((n, h) => n + h.end - h.start, 0);
+      if (nouns.length === 0) out.push({ start: m.start, end: m.end, fact: f, weak: true, rank });
+      else for (const h of nouns) out.push({ start: h.start, end: h.end, fact: f, weak: false, rank });
     }
   }
   const named = out.filter((s) => !s.weak);
   const overlapsNamed = (start: number, end: number) => named.some((s) => s.start < end && start < s.end);
   for (const frame of fact.excludes) {
     const m = matchFrame(clause.text, frame);
-    if (m && !overlapsNamed(m.start, m.end)) out.push({ start: m.start, end: m.end, weak: false });
+    if (m && !overlapsNamed(m.start, m.end)) out.push({ start: m.start, end: m.end, weak: false, rank: 0 });
   }
   for (const h of lang.otherMoney.find(clause.text))
-    if (!overlapsNamed(h.start, h.end)) out.push({ start: h.start, end: h.end, weak: false });
+    if (!overlapsNamed(h.start, h.end)) out.push({ start: h.start, end: h.end, weak: false, rank: 0 });
   return out;
 }
 
@@ -456,6 +467,8 @@ function readMoneyFact(
   // The only money fact the message speaks of takes the figures that name no other (A 不含税 180万；B …).
   const spokenOf = moneyFacts.filter((f) => ownClauses.some((c) => mentions(c, f.cues)));
   const onlyOne = spokenOf.length === 1 && spokenOf[0] === fact;
+  /** Figures whose words name this fact and others alike (地方综合贡献 of two awards), with this fact's rank. */
+  const shared = new Map<ReadMoney, number>();
   const tiedToFact = (m: ReadMoney): boolean => {
     let spent = false;
     for (const c of windowOf(m)) {
@@ -464,10 +477,18 @@ function readMoneyFact(
       const strong = found.filter((s) => !s.weak);
       // In the figure's own clause the nearest noun before it names it (贷款800万用来买设备 is a loan), else the
       // first after it (买了500万的设备); in an earlier clause of its window, the last one.
-      const before = strong.filter((s) => !own || s.end <= m.index).sort((a, b) => b.end - a.end)[0];
-      const after = own ? strong.filter((s) => s.start >= m.index + m.text.length).sort((a, b) => a.start - b.start)[0] : undefined;
+      const before = strong.filter((s) => !own || s.end <= m.index).sort((a, b) => b.end - a.end || b.rank - a.rank)[0];
+      const after = own
+        ? strong.filter((s) => s.start >= m.index + m.text.length).sort((a, b) => a.start - b.start || b.rank - a.rank)[0]
+        : undefined;
       const subject = before ?? after;
-      if (subject) return subject.fact === fact;
+      if (subject) {
+        const alike = strong.filter((s) => s.fact !== undefined && s.start < subject.end && subject.start < s.end);
+        const mine = alike.find((s) => s.fact === fact);
+        if (!mine) return false;
+        if (new Set(alike.map((s) => s.fact)).size > 1) shared.set(m, mine.rank);
+        return true;
+      }
       if (found.some((s) => s.weak && s.fact === fact)) spent = true;
     }
     return spent || onlyOne || inContext;
@@ -559,6 +580,7 @@ function readMoneyFact(
     value = source.reduce((sum, m) => sum + m.yuan, 0);
   }
   const first = byIndex.get(source[0]!.clause)!;
+  const sharedBy = source.find((m) => shared.has(m));
   return {
     value: {
       factId: fact.decl.id,
@@ -567,6 +589,7 @@ function readMoneyFact(
       clause: Math.max(...source.map((m) => m.clause)),
       hypothetical: source.some((m) => byIndex.get(m.clause)?.hypothetical) || first.hypothetical,
       how: 'stated',
+      ...(sharedBy ? { among: `money:${sharedBy.clause}:${sharedBy.index}`, amongRank: shared.get(sharedBy)! } : {}),
     },
     issues,
   };
