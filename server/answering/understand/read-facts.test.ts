@@ -253,6 +253,18 @@ describe('counts, days and areas of a second base: read by the fact’s declared
     expect(facts.get('fundOfficeRentAreaSqm')).toBeUndefined();
   });
 
+  it.each<[string, Record<string, FactValue>]>([
+    // The noun said in an earlier clause, the number later: the one fact of that unit the award in play reads.
+    ['我们是规上企业，租厂房生产，亩均税收一百二十万，租了五千平方，租了一整年', { factoryRentAreaSqm: 5000, factoryRentMonths: 12 }],
+    // Two numbers, two facts: the second goes to the other fact its words name, not over the first.
+    ['限上零售企业，原有直营连锁门店15家，今年又新设了4家直营门店', { directChainStoreCount: 15, newChainStoreCount: 4 }],
+    // The words over a pause of one spoken sentence; a rate in words.
+    ['我们是新纳入限上的餐饮企业 去年营业额两千五百万 增长百分之七十', { commerceGrowthPercent: 70 }],
+  ])('%s → %j', (message, expected) => {
+    const facts = read(message);
+    for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
+  });
+
   it('the same area with no award in play is nobody’s: the advisor asks rather than guess', () => {
     const facts = read('租了五百平方');
     expect([...facts.keys()].filter((id) => id.endsWith('AreaSqm'))).toEqual([]);

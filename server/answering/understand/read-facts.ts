@@ -304,13 +304,37 @@ export function readFacts(
       const nearest = [...counts].sort((a, b) => distance(a) - distance(b))[0];
       if (nearest) candidates.push({ fact, cue, count: nearest });
     }
-    // Candidates that read the same number are one group: the awards in play decide among them (see readTurn),
-    // the phrase with more parts first (美国发明专利3件 over 发明专利3件).
+    // Every reading of one number is a group: the awards in play decide among them (see readTurn), the phrase
+    // with more parts first (美国发明专利3件 over 发明专利3件); a fact of the same unit that no phrase names is a
+    // reading of rank 0 ("租厂房生产…租了五千平方": the noun said earlier).
     const rank = (c: (typeof candidates)[number]) => c.cue.frame.groups.length * 100 + c.cue.hits.reduce((n, h) => n + h.end - h.start, 0);
+    const readings: StatedFact[] = [];
     for (const c of candidates) {
-      const rivals = candidates.filter((o) => o.count.start === c.count.start);
-      const group = rivals.length > 1 ? { among: `${clause.index}:${c.count.start}`, amongRank: rank(c) } : {};
-      stated.push({ ...statedIn(clause, c.fact.decl.id, c.count.value), said: c.count.text, ...group });
+      readings.push({
+        ...statedIn(clause, c.fact.decl.id, c.count.value),
+        said: c.count.text,
+        among: `${clause.index}:${c.count.start}`,
+        amongRank: rank(c),
+      });
+    }
+    for (const fact of terms.facts.values()) {
+      if (fact.decl.type !== 'integer' || candidates.some((c) => c.fact === fact)) continue;
+      for (const count of findCounts(clause.text, unitsOf(fact, lang))) {
+        readings.push({
+          ...statedIn(clause, fact.decl.id, count.value),
+          said: count.text,
+          among: `${clause.index}:${count.start}`,
+          amongRank: 0,
+        });
+      }
+    }
+    for (const r of readings) {
+      // The only reading of a number, and named by a phrase: stated outright.
+      if (r.amongRank! > 0 && readings.filter((o) => o.among === r.among).length === 1) {
+        delete r.among;
+        delete r.amongRank;
+      }
+      stated.push(r);
     }
   }
   // A count of months not stated as a number, with a whole year said (全年、每年补多少): 12 months, for whichever

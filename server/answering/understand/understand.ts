@@ -217,7 +217,22 @@ export function readTurn(reading: TextReading, ctx: ReadingContext, options: Rea
   const playing = read.stated.filter((s) => s.among !== undefined && inPlay.has(s.factId));
   const best = new Map<string, number>();
   for (const s of playing) best.set(s.among!, Math.max(best.get(s.among!) ?? 0, s.amongRank ?? 0));
-  const chosen = playing.filter((s) => (s.amongRank ?? 0) === best.get(s.among!));
+  // Named by no phrase (rank 0), a count is kept only when one fact in play could be meant.
+  const chosen = playing.filter(
+    (s) =>
+      (s.amongRank ?? 0) === best.get(s.among!) && (best.get(s.among!)! > 0 || playing.filter((o) => o.among === s.among).length === 1),
+  );
+  // Two counts chosen for one fact when the other could be another's ("原有门店15家，又新设了4家"): each fact
+  // says one thing, so the later count goes to the next fact in play its words name.
+  for (const [i, s] of chosen.entries()) {
+    const taken = [...sure, ...chosen.filter((o) => o !== s)].some((o) => o.factId === s.factId && o.value !== s.value);
+    if (!taken) continue;
+    const alternative = playing
+      .filter((o) => o.among === s.among && o !== s && (o.amongRank ?? 0) > 0)
+      .sort((a, b) => (b.amongRank ?? 0) - (a.amongRank ?? 0))
+      .find((o) => ![...sure, ...chosen].some((x) => x.factId === o.factId));
+    if (alternative) chosen[i] = alternative;
+  }
   const facts = { ...read, stated: read.stated.filter((s) => s.among === undefined || chosen.includes(s)) };
   return { facts, topics, hinted: topics.length > 0 ? [] : hintedTopics(topicClauses, ctx.terms) };
 }
