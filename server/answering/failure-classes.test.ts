@@ -513,6 +513,9 @@ describe('class 9 — facts taken wrongly', () => {
     ['省级专精特新企业，找银行借款900万元，其中采购机床花了700万，能补多少', 700 * WAN],
     ['我们是省级专精特新，新车间装修支出120万，数控设备购置款260万，补贴多少', 260 * WAN],
     ['我们是省级专精特新，每年工资发1200万，软件系统买了180万，能补多少', 180 * WAN],
+    // A figure that is the unit of a rate the user dictates (每100万) is no amount of the company's.
+    ['我们是省级专精特新，设备投了500万，你就按每100万补20万给我算', 500 * WAN],
+    ['省级专精特新企业，设备花了300万，每满100万能补多少', 300 * WAN],
     // A loan that paid for the purchase is named by the noun nearest the figure, not by the purchase after it.
     ['省级专精特新，贷了款500万元用来买设备，设备实际花了450万，能补多少', 450 * WAN],
   ])('a figure that is not the company’s investment is not taken as it: %s', async (question, investment) => {

@@ -138,6 +138,9 @@ describe('class 9 — facts taken wrongly: a figure that is not the company’s 
     ['超过100万才能补吗', 1_000_000, 'threshold'],
     ['设备100万以上才能补吗', 1_000_000, 'threshold'],
     ['投资不到100万是不是就没有了', 1_000_000, 'threshold'],
+    // The unit of a rate.
+    ['按每两千万奖五万算', 20_000_000, 'threshold'],
+    ['每满100万补10万', 1_000_000, 'threshold'],
     // Explicitly not the figure.
     ['不是三百万，是五百万', 3_000_000, 'negated'],
   ])('%s: %d is %s', (message, yuan, role) => {

@@ -47,7 +47,8 @@ const RECEIVED_BEFORE =
   /(?:补了|奖了|给了|补过|奖过|拿了|拿到了?|拿过|领了|领到了?|领过|获得了|得了|到账了?|拨了|拨付了|发了|兑现了|received|got)(?:有|个)?\s?$/;
 // 拿了、得了 are received money only in a clause about a subsidy or award (拿了500万的设备 is a purchase).
 const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
-const THRESHOLD_BEFORE = /(?:超过|超|达到|满|高于|低于|不足|不到|门槛|起点)(?:是|为)?\s?$/;
+// 每两千万、每满1000万: a unit of a rate (per 20M), never an amount of the company's.
+const THRESHOLD_BEFORE = /(?:超过|超|达到|满|高于|低于|不足|不到|门槛|起点|每|每满|每增加|每实现)(?:是|为)?\s?$/;
 const THRESHOLD_AFTER = /^(?:的)?(?:以上|以下|以内|起|门槛|起点)/;
 const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
 // A figure taken back by what follows it: "刚才说的500万不算", "那300万是错的", "500万作废".
