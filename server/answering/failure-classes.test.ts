@@ -207,6 +207,12 @@ describe('class 3 — follow-ups that change a fact or pose a hypothetical', () 
       { [EQUIPMENT]: EQUIPMENT_CAP },
     ],
     ['a corrected prize', ['我们在创客中国郑州分赛拿了二等奖，能奖多少', '不好意思记错了，是一等奖'], { [CONTEST_PRIZE]: CONTEST.first }],
+    // A corrected year with the status left to the conversation.
+    [
+      'a corrected year alone',
+      ['我们2023年认定为省级专精特新，能拿多少奖励', '说错了，是2025年认定的'],
+      { [PROVINCIAL_NEW]: PROVINCIAL_AWARD },
+    ],
     ['a hypothetical investment', ['我们是省级专精特新，设备投了500万，能补多少', '那要是投了3000万呢'], { [EQUIPMENT]: EQUIPMENT_CAP }],
     [
       'a hypothetical status',

@@ -255,7 +255,11 @@ export function readFacts(
           o.frames.some((f) => matchFrame(clause.text, f)) ||
           o.replies.some((name) => name.length >= 2 && !lang.negators.test(name) && clause.text.includes(name.toLowerCase())),
       );
-      const onlyStatus = !named && !namesAnyStatus && statedAbout.includes(about.value);
+      // The status may be the conversation's ("说错了，是2026年认定的" after "我们2025年认定为省级").
+      const onlyStatus =
+        !named &&
+        !namesAnyStatus &&
+        (statedAbout.includes(about.value) || (statedAbout.length === 0 && options.known?.get(about.fact) === about.value));
       if (!named && !onlyStatus) continue;
       const year = yearOf(clause.text, options.asOf);
       if (year === undefined) continue;
