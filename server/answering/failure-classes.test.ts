@@ -399,6 +399,15 @@ describe('class 7 — scope decided by one word', () => {
     },
   );
 
+  it.each(['省级专精特新的认定标准是什么'])(
+    'criteria the plan does not set out are answered as the closest clause, said so: %s',
+    async (question) => {
+      const a = await ask(question);
+      expect(a.meta.intent).toBe('lookup:closest');
+      expect(a.answer).toContain('没有直接回答');
+    },
+  );
+
   it.each<[string, string]>([
     ['第19条里说的新认定，认定标准是什么', 'item-19'],
     ['三（七）19的认定标准怎么理解', 'item-19'],

@@ -128,7 +128,10 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
       ? validitySentence(mainMeta, ctx.asOf)
       : undefined;
   if (validity) lines.push(validity);
-  const hedged = options.hedged === true && referenced.length === 0 && topicClauses.length === 0;
+  // A question after a kind of thing the clause does not have (认定标准、申报流程、要交的材料) is answered as the
+  // closest clause, said so: a clause that merely names the status is no list of its criteria.
+  const missingFocus = ctx.lang.askFocus.some((group) => group.asked.test(text) && !group.answered.test(main.text));
+  const hedged = (options.hedged === true || missingFocus) && referenced.length === 0 && topicClauses.length === 0;
   if (hedged) {
     lines.unshift('政策中没有直接回答这个问题的条款，最接近的是：');
     lines.push(`如果这不是您要问的，请换个说法再问，或拨打热线${ctx.hotline}。`);

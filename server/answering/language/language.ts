@@ -39,6 +39,7 @@ export const LanguageSchema = z.strictObject({
   spendWords: words,
   countUnits: z.record(z.string().min(1), words),
   wholeYear: words,
+  askFocus: z.array(z.strictObject({ asked: words, answered: words })).min(1),
   otherMoney: words,
   smalltalk: words,
   refusal: z.array(FrameSchema).min(1),
@@ -104,6 +105,8 @@ export interface Language {
   approximate: WordList;
   /** How the unit of a count is written, by a fact's declared unit. */
   countUnits: Readonly<Record<string, readonly string[]>>;
+  /** What a question asks for (criteria, a procedure, papers) and the words of a clause that gives it. */
+  askFocus: { asked: WordList; answered: WordList }[];
   /** A whole year in words: 12 months. */
   wholeYear: WordList;
   /** Verbs and papers of spending, which say nothing of what the money bought. */
@@ -150,6 +153,7 @@ export function compileLanguage(data: LanguageData): Language {
     spendWords: list('spendWords'),
     countUnits: data.countUnits,
     wholeYear: list('wholeYear'),
+    askFocus: data.askFocus.map((g) => ({ asked: wordList(g.asked), answered: wordList(g.answered) })),
     otherMoney: list('otherMoney'),
     smalltalk: new Set(data.smalltalk.map((w) => w.toLowerCase())),
     refusal: data.refusal.map(parseFrame),
