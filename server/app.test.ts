@@ -254,7 +254,7 @@ describe('feedback', () => {
       payload: { answerId: answer.answerId, helpful: false, comment: '想知道申报材料' },
     });
     expect(ok.statusCode).toBe(200);
-    expect(app.qaLog.unhelpful({ from: 0, to: Date.now() + 1000, limit: 10 })[0]).toMatchObject({
+    expect((await app.qaLog.unhelpful({ from: 0, to: Date.now() + 1000, limit: 10 }))[0]).toMatchObject({
       answerId: answer.answerId,
       comment: '想知道申报材料',
     });

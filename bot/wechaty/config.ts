@@ -25,6 +25,12 @@ const schema = z
       .url({ protocol: /^https?$/, message: 'must be the advisor service URL, such as http://127.0.0.1:3000' })
       .default('http://127.0.0.1:3000')
       .transform((u) => u.replace(/\/+$/, '')),
+    // The bot's channel key (`npm run -s channel:key -- NAME` on the service side): with it the service limits
+    // each WeChat user, not the bot's one address. Without it every user of the bot shares the per-IP limit.
+    advisorKey: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, { message: 'must be the channel key printed by npm run channel:key (no spaces)' })
+      .optional(),
     puppet: z.enum(PUPPETS, { message: `must be one of ${PUPPETS.join(', ')}` }).default('wechaty-puppet-wechat4u'),
     puppetToken: z.string().min(1).optional(),
     groupPrefix: z.string().trim().min(1, { message: 'must not be empty' }).default('政策助手'),
@@ -48,12 +54,16 @@ const schema = z
   });
 
 export type BotConfig = z.output<typeof schema>;
+
+/** Settings never repeated in an error message. */
+const SECRETS: ReadonlySet<string> = new Set(['puppetToken', 'advisorKey']);
 /** What a caller may pass explicitly; each key wins over its environment variable. */
 export type BotConfigOptions = Partial<z.input<typeof schema>>;
 
 /** The environment variable behind each setting (README.md → 微信渠道 lists them). */
 export const ENV_NAMES: Record<keyof BotConfig, string> = {
   advisorUrl: 'ADVISOR_URL',
+  advisorKey: 'ADVISOR_KEY',
   puppet: 'WECHATY_PUPPET',
   puppetToken: 'WECHATY_PUPPET_SERVICE_TOKEN',
   groupPrefix: 'BOT_GROUP_PREFIX',
@@ -85,7 +95,7 @@ export function loadBotConfig(options: BotConfigOptions = {}, env: Record<string
       const key = issue.path[0] as keyof BotConfig | undefined;
       const name = key ? (ENV_NAMES[key] ?? String(key)) : 'configuration';
       const value = key && raw[key] !== undefined ? ` (got ${JSON.stringify(raw[key])})` : '';
-      return `${name}: ${issue.message}${key === 'puppetToken' ? '' : value}`;
+      return `${name}: ${issue.message}${key && SECRETS.has(key) ? '' : value}`;
     });
     throw new BotError('config_invalid', `invalid bot configuration: ${problems.join('; ')}`);
   }

@@ -181,10 +181,10 @@ export function createConversation(options: ConversationOptions): Conversation {
     return 'warn';
   };
 
-  async function answerQuestion(key: string, state: SessionState, question: string, send: Send) {
+  async function answerQuestion(key: string, state: SessionState, question: string, send: Send, userId: string) {
     if (question.length > MAX_QUESTION_LENGTH) return send(bubbles(texts.tooLong));
     const started = now();
-    const result = await options.client.ask({ question, sessionId: state.sessionId, channel: 'wechat' });
+    const result = await options.client.ask({ question, sessionId: state.sessionId, channel: 'wechat' }, { wechatId: userId });
     if (!result.ok) {
       emit({ type: 'error', error: result.error, sessionKey: key });
       const text =
@@ -207,11 +207,11 @@ export function createConversation(options: ConversationOptions): Conversation {
     return send(out);
   }
 
-  async function rate(key: string, state: SessionState, helpful: boolean, send: Send) {
+  async function rate(key: string, state: SessionState, helpful: boolean, send: Send, userId: string) {
     const answerId = state.lastAnswer?.answerId;
     if (!answerId) return send(bubbles(texts.noAnswerToRate));
     if (state.rated.has(answerId)) return send(bubbles(texts.alreadyRated));
-    const result = await options.client.feedback({ answerId, helpful });
+    const result = await options.client.feedback({ answerId, helpful }, { wechatId: userId });
     if (!result.ok) {
       emit({ type: 'error', error: result.error, sessionKey: key });
       return send(bubbles(texts.feedbackFailed));
@@ -227,7 +227,7 @@ export function createConversation(options: ConversationOptions): Conversation {
     let command = parseCommand(text);
     // While the service waits for an answer, a bare "1" or "2" is that answer (an award level, a count…).
     if (state.pendingFollowUp && (command === 'clause' || command === 'calculate')) command = undefined;
-    if (!command) return answerQuestion(key, state, text, send);
+    if (!command) return answerQuestion(key, state, text, send, message.userId);
 
     emit({ type: 'command', sessionKey: key, command });
     switch (command) {
@@ -242,14 +242,14 @@ export function createConversation(options: ConversationOptions): Conversation {
         return send(bubbles(texts.restart));
       case 'helpful':
       case 'unhelpful':
-        return rate(key, state, command === 'helpful', send);
+        return rate(key, state, command === 'helpful', send, message.userId);
       case 'clause': {
         const last = state.lastAnswer;
         const basis = last ? formatBasis(last, { maxChars: options.bubbleMaxChars }) : [];
         return send(basis.length > 0 ? basis : bubbles(texts.noClause));
       }
       case 'calculate':
-        return answerQuestion(key, state, CALCULATE_QUESTION, send);
+        return answerQuestion(key, state, CALCULATE_QUESTION, send, message.userId);
     }
   }
 

@@ -45,9 +45,19 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 logger.info(
-  { puppet: config.puppet, advisorUrl: config.advisorUrl, rooms: config.roomAllowlist.length || 'all' },
+  {
+    puppet: config.puppet,
+    advisorUrl: config.advisorUrl,
+    channelKey: config.advisorKey ? 'set' : 'none',
+    rooms: config.roomAllowlist.length || 'all',
+  },
   'starting the WeChat bot',
 );
+if (!config.advisorKey) {
+  logger.warn(
+    'ADVISOR_KEY is not set: the service limits all of the bot’s users together by its one IP address; make a key with npm run -s channel:key -- wechat-bot',
+  );
+}
 try {
   await supervisor.start();
 } catch (error) {

@@ -52,7 +52,8 @@ export function AdvisorPlugin(options: AdvisorPluginOptions = {}): WechatyPlugin
   };
 
   return (bot: Wechaty) => {
-    const client = givenClient ?? createAdvisorClient({ baseUrl: config.advisorUrl, timeoutMs: config.timeoutMs });
+    const client =
+      givenClient ?? createAdvisorClient({ baseUrl: config.advisorUrl, timeoutMs: config.timeoutMs, channelKey: config.advisorKey });
     const conversation = createConversation({
       client,
       hotline: config.hotline,

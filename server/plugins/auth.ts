@@ -2,6 +2,9 @@ import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } 
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { StaffSession, StaffSessionStore } from '../store/record-store.js';
+
+export type { StaffSession } from '../store/record-store.js';
 
 /** The console's session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS. */
 export const CONSOLE_SESSION_COOKIE = 'zz_console_session';
@@ -11,13 +14,6 @@ export const SIGN_IN_FAILURE_WINDOW_MS = 10 * 60_000;
 
 /** scrypt cost for new hashes: N=2^15, r=8, p=1 (32 MiB, ~0.1 s), 16-byte salt, 32-byte key. */
 const SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1, saltBytes: 16, keyBytes: 32 };
-
-export interface StaffSession {
-  user: string;
-  via: 'password' | 'token';
-  createdAt: number;
-  expiresAt: number;
-}
 
 export type SignInResult = { ok: true; session: StaffSession } | { ok: false; statusCode: 401 | 429; code: string; message: string };
 
@@ -32,8 +28,8 @@ export interface ConsoleAuth {
     reply: FastifyReply,
     credentials: { username?: string; password?: string; token?: string },
   ): Promise<SignInResult>;
-  /** Ends the request's session (if any) and clears the cookie. */
-  signOut(request: FastifyRequest, reply: FastifyReply): void;
+  /** Ends the request's session (if any) on every instance, and clears the cookie. */
+  signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** onRequest hook for staff routes: sets request.staff, or answers 401. */
   requireStaff(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
 }
@@ -102,8 +98,12 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * Sign-in for the hotline console: staff accounts from CONSOLE_USERS (scrypt hashes) or the shared
- * CONSOLE_TOKEN, server-side sessions in memory behind an HttpOnly SameSite=Strict cookie that expire after
+ * CONSOLE_TOKEN, server-side sessions behind an HttpOnly SameSite=Strict cookie that expire after
  * CONSOLE_SESSION_MINUTES, and a per-IP limit on failed sign-ins. With neither configured nobody can sign in.
+ *
+ * Sessions are kept where every instance sees them, so a sign-in on one instance is valid on all: in
+ * PostgreSQL with DATABASE_URL (the shared record), else in Redis with REDIS_URL, else in the SQLite file
+ * (one instance; sign-ins then also survive a restart). Failed sign-ins are counted per process.
  */
 export default fp(
   async (app) => {
@@ -121,16 +121,25 @@ export default fp(
     if (!app.hasDecorator('parseCookie')) await app.register(cookie);
     app.decorateRequest('staff', null);
 
-    const sessions = new Map<string, StaffSession>();
+    let sessions: StaffSessionStore = app.qaLog.staffSessions;
+    if (!app.config.databaseUrl && app.config.sessions.redisUrl) {
+      const { createRedisStaffSessionStore } = await import('../store/redis-staff-sessions.js');
+      const redisSessions = await createRedisStaffSessionStore(app.config.sessions.redisUrl);
+      app.addHook('onClose', async () => redisSessions.close());
+      sessions = redisSessions;
+    }
     const failures = new Map<string, { count: number; resetAt: number }>();
     /** Hashed once, on first use, so an unknown name costs the same time as a wrong password. */
     let decoyHash: Promise<string> | undefined;
 
     const sweep = (now: number) => {
-      for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id);
       for (const [ip, f] of failures) if (f.resetAt <= now) failures.delete(ip);
     };
-    const sweeper = setInterval(() => sweep(Date.now()), 60_000);
+    const sweeper = setInterval(() => {
+      const now = Date.now();
+      sweep(now);
+      sessions.sweep(now).catch((error: unknown) => app.log.warn({ err: error }, 'expired console sessions not swept'));
+    }, 60_000);
     sweeper.unref();
     app.addHook('onClose', async () => clearInterval(sweeper));
 
@@ -174,7 +183,7 @@ export default fp(
       async signIn(request, reply, credentials) {
         if (!configured) return notConfigured;
         const now = Date.now();
-        if (failures.size > 10_000 || sessions.size > 10_000) sweep(now);
+        if (failures.size > 10_000) sweep(now);
         const previous = failures.get(request.ip);
         const entry = previous && previous.resetAt > now ? previous : { count: 0, resetAt: now + SIGN_IN_FAILURE_WINDOW_MS };
         if (entry.count >= SIGN_IN_FAILURE_LIMIT) {
@@ -208,14 +217,14 @@ export default fp(
         failures.delete(request.ip);
         const id = randomBytes(32).toString('base64url');
         const session: StaffSession = { ...who, createdAt: now, expiresAt: now + sessionMs };
-        sessions.set(id, session);
+        await sessions.set(id, session);
         reply.setCookie(CONSOLE_SESSION_COOKIE, id, { ...cookieOptions(request), maxAge: Math.floor(sessionMs / 1000) });
         request.log.info({ user: session.user, via: session.via }, 'console sign-in');
         return { ok: true, session };
       },
-      signOut(request, reply) {
+      async signOut(request, reply) {
         const id = request.cookies[CONSOLE_SESSION_COOKIE];
-        if (id) sessions.delete(id);
+        if (id) await sessions.delete(id);
         reply.clearCookie(CONSOLE_SESSION_COOKIE, cookieOptions(request));
       },
       async requireStaff(request, reply) {
@@ -223,12 +232,12 @@ export default fp(
           return reply.code(401).send({ error: { code: notConfigured.code, message: notConfigured.message } });
         }
         const id = request.cookies[CONSOLE_SESSION_COOKIE];
-        const session = id ? sessions.get(id) : undefined;
+        const session = id ? await sessions.get(id) : undefined;
         if (!session) {
           return reply.code(401).send({ error: { code: 'unauthorized', message: '请先登录坐席控制台' } });
         }
         if (session.expiresAt <= Date.now()) {
-          sessions.delete(id!);
+          await sessions.delete(id!);
           reply.clearCookie(CONSOLE_SESSION_COOKIE, cookieOptions(request));
           return reply.code(401).send({ error: { code: 'session_expired', message: '登录已过期，请重新登录' } });
         }
@@ -240,5 +249,5 @@ export default fp(
     if (!configured)
       app.log.warn('hotline console: neither CONSOLE_USERS nor CONSOLE_TOKEN is set; nobody can sign in and staff routes answer 401');
   },
-  { name: 'console-auth', dependencies: ['config'] },
+  { name: 'console-auth', dependencies: ['config', 'qa-log'] },
 );

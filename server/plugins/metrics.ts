@@ -10,6 +10,13 @@ export interface AdvisorMetrics {
   modelFailures: Counter<'reason'>;
   guardViolations: Counter;
   injections: Counter;
+  /**
+   * Requests refused by a rate limit: `key` is the channel key's name (`anonymous` without one), `scope` the
+   * limit that refused it: `ip` (anonymous callers), `key` (a key's total) or `end_user` (one X-End-User).
+   */
+  rateLimited: Counter<'key' | 'scope'>;
+  /** Requests refused with 401 for a wrong or malformed channel key. */
+  channelKeyRejections: Counter;
   /** Reports the advisor's analysis memos at each scrape (hits, misses, size by memo). */
   observe(what: 'analysisCache', read: () => Record<string, MemoStats>): void;
 }
@@ -54,6 +61,17 @@ export default fp(
       injections: new Counter({
         name: 'advisor_prompt_injections_total',
         help: 'Questions with prompt-injection text set aside',
+        registers: [registry],
+      }),
+      rateLimited: new Counter({
+        name: 'advisor_rate_limited_total',
+        help: 'Requests refused by a rate limit, by channel key name (anonymous without a key) and by the limit (ip, key, end_user)',
+        labelNames: ['key', 'scope'],
+        registers: [registry],
+      }),
+      channelKeyRejections: new Counter({
+        name: 'advisor_channel_key_rejections_total',
+        help: 'Requests refused with 401 for a wrong or malformed channel key',
         registers: [registry],
       }),
       observe(_what, read) {

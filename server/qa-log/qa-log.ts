@@ -1,60 +1,44 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { migrateSqlite } from '../store/migrations.js';
+import {
+  hashSessionId,
+  type AskRecord,
+  type ExportedAsk,
+  type RecordStore,
+  type StaffSession,
+  type TopQuestion,
+  type UnansweredAsk,
+  type UnhelpfulAnswer,
+} from '../store/record-store.js';
 
-export interface AskRecord {
+export type { AskRecord, FeedbackRecord } from '../store/record-store.js';
+
+interface AskRowOut {
   id: string;
   at: number;
-  sessionId?: string;
+  session_id: string | null;
   channel: string;
   question: string;
   kind: string;
   intent: string;
-  citations: string[];
-  amountsYuan: number[];
-  latencyMs: number;
+  citations: string;
+  amounts: string;
+  latency_ms: number;
   composer: string;
-  injection: boolean;
-  guardViolations: number;
-}
-
-export interface FeedbackRecord {
-  answerId: string;
-  helpful: boolean;
-  comment?: string;
-  /** When it was given (epoch ms); default: now. */
-  at?: number;
-}
-
-export interface QaLog {
-  readonly file: string;
-  /**
-   * Stores a record; resolves once it is committed. Records arriving in the same event-loop turn share one
-   * transaction (group commit), so a busy service pays one commit per turn instead of one per answer.
-   */
-  recordAsk(record: AskRecord): Promise<void>;
-  /** False when no answer has that id. */
-  recordFeedback(feedback: FeedbackRecord): boolean;
-  topQuestions(options: { from: number; to: number; limit: number }): { question: string; count: number; lastKind: string }[];
-  unanswered(options: {
-    from: number;
-    to: number;
-    limit: number;
-  }): { id: string; at: number; question: string; intent: string; channel: string }[];
-  unhelpful(options: {
-    from: number;
-    to: number;
-    limit: number;
-  }): { answerId: string; at: number; question: string; kind: string; comment: string | null }[];
-  count(): number;
-  close(): void;
+  injection: 0 | 1;
+  guard_violations: number;
+  feedback_at: number | null;
+  feedback_helpful: 0 | 1 | null;
+  feedback_comment: string | null;
 }
 
 /**
- * The Q&A log: every question and answer, and feedback beside it, in SQLite (WAL). Callers send an answer
+ * The record in SQLite (WAL) under DATA_DIR: the embedded default for one instance. Callers send an answer
  * only after `recordAsk` has resolved, so whatever a caller received is on disk even if the process is killed.
  */
-export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } = {}): QaLog {
+export function openSqliteStore(dataDir: string, options: { busyTimeoutMs?: number } = {}): RecordStore {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'qa-log.sqlite');
   const db = new Database(file);
@@ -62,32 +46,8 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
   // NORMAL with WAL survives a killed process (not a power cut) and keeps writes fast.
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS asks (
-      id TEXT PRIMARY KEY,
-      at INTEGER NOT NULL,
-      session_id TEXT,
-      channel TEXT NOT NULL,
-      question TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      intent TEXT NOT NULL,
-      citations TEXT NOT NULL,
-      amounts TEXT NOT NULL,
-      latency_ms REAL NOT NULL,
-      composer TEXT NOT NULL,
-      injection INTEGER NOT NULL,
-      guard_violations INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS asks_at ON asks(at);
-    CREATE TABLE IF NOT EXISTS feedback (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      answer_id TEXT NOT NULL REFERENCES asks(id),
-      at INTEGER NOT NULL,
-      helpful INTEGER NOT NULL,
-      comment TEXT
-    );
-    CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
-  `);
+  migrateSqlite(db);
+
   const insertAsk = db.prepare(`INSERT INTO asks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertFeedback = db.prepare(`INSERT INTO feedback (answer_id, at, helpful, comment) VALUES (?, ?, ?, ?)`);
   const askExists = db.prepare(`SELECT 1 FROM asks WHERE id = ?`);
@@ -103,6 +63,14 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
     FROM feedback f JOIN asks a ON a.id = f.answer_id
     WHERE f.helpful = 0 AND f.at BETWEEN ? AND ? ORDER BY f.at DESC LIMIT ?`);
   const count = db.prepare(`SELECT COUNT(*) AS n FROM asks`);
+  const exportAsks = db.prepare(`
+    SELECT a.*, f.at AS feedback_at, f.helpful AS feedback_helpful, f.comment AS feedback_comment
+    FROM asks a LEFT JOIN feedback f ON f.id = (SELECT id FROM feedback WHERE answer_id = a.id ORDER BY at DESC, id DESC LIMIT 1)
+    WHERE a.at BETWEEN ? AND ? ORDER BY a.at, a.id`);
+  const getSession = db.prepare(`SELECT user_name, via, created_at, expires_at FROM console_sessions WHERE id_hash = ?`);
+  const putSession = db.prepare(`INSERT OR REPLACE INTO console_sessions VALUES (?, ?, ?, ?, ?)`);
+  const deleteSession = db.prepare(`DELETE FROM console_sessions WHERE id_hash = ?`);
+  const sweepSessions = db.prepare(`DELETE FROM console_sessions WHERE expires_at <= ?`);
 
   // Columns in table order; positional binding costs less than binding by name.
   type AskRow = [string, number, string | null, string, string, string, string, string, string, number, string, 0 | 1, number];
@@ -125,6 +93,7 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
     for (const row of rows) insertAsk.run(...row);
   });
   let pending: { row: AskRow; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let closed = false;
   const flush = () => {
     const batch = pending;
     pending = [];
@@ -151,9 +120,28 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
     }
   };
 
+  const toExported = (r: AskRowOut): ExportedAsk => ({
+    id: r.id,
+    at: r.at,
+    ...(r.session_id !== null ? { sessionId: r.session_id } : {}),
+    channel: r.channel,
+    question: r.question,
+    kind: r.kind,
+    intent: r.intent,
+    citations: JSON.parse(r.citations) as string[],
+    amountsYuan: JSON.parse(r.amounts) as number[],
+    latencyMs: r.latency_ms,
+    composer: r.composer,
+    injection: r.injection === 1,
+    guardViolations: r.guard_violations,
+    feedback: r.feedback_at === null ? null : { at: r.feedback_at, helpful: r.feedback_helpful === 1, comment: r.feedback_comment ?? null },
+  });
+
   return {
-    file,
+    kind: 'sqlite',
+    location: file,
     recordAsk(r) {
+      if (closed) return Promise.reject(new Error('the Q&A log is closed'));
       const row = toRow(r);
       return new Promise<void>((resolve, reject) => {
         // setImmediate runs after every request read in this turn has been answered and queued here.
@@ -161,18 +149,37 @@ export function openQaLog(dataDir: string, options: { busyTimeoutMs?: number } =
         pending.push({ row, resolve, reject });
       });
     },
-    recordFeedback(f) {
+    async recordFeedback(f) {
       if (!askExists.get(f.answerId)) return false;
       insertFeedback.run(f.answerId, f.at ?? Date.now(), f.helpful ? 1 : 0, f.comment ?? null);
       return true;
     },
-    topQuestions: ({ from, to, limit }) => top.all(from, to, limit) as { question: string; count: number; lastKind: string }[],
-    unanswered: ({ from, to, limit }) =>
-      unanswered.all(from, to, limit) as { id: string; at: number; question: string; intent: string; channel: string }[],
-    unhelpful: ({ from, to, limit }) =>
-      unhelpful.all(from, to, limit) as { answerId: string; at: number; question: string; kind: string; comment: string | null }[],
-    count: () => (count.get() as { n: number }).n,
-    close: () => {
+    topQuestions: async ({ from, to, limit }) => top.all(from, to, limit) as TopQuestion[],
+    unanswered: async ({ from, to, limit }) => unanswered.all(from, to, limit) as UnansweredAsk[],
+    unhelpful: async ({ from, to, limit }) => unhelpful.all(from, to, limit) as UnhelpfulAnswer[],
+    count: async () => (count.get() as { n: number }).n,
+    async *exportAsks({ from, to }) {
+      for (const row of exportAsks.iterate(from, to) as IterableIterator<AskRowOut>) yield toExported(row);
+    },
+    staffSessions: {
+      async get(id) {
+        const row = getSession.get(hashSessionId(id)) as
+          { user_name: string; via: StaffSession['via']; created_at: number; expires_at: number } | undefined;
+        return row && { user: row.user_name, via: row.via, createdAt: row.created_at, expiresAt: row.expires_at };
+      },
+      async set(id, s) {
+        putSession.run(hashSessionId(id), s.user, s.via, s.createdAt, s.expiresAt);
+      },
+      async delete(id) {
+        deleteSession.run(hashSessionId(id));
+      },
+      async sweep(now) {
+        sweepSessions.run(now);
+      },
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
       flush();
       db.close();
     },

@@ -90,8 +90,8 @@ describe('hostile and malformed requests', () => {
     const response = await send(json('/v1/ask', { question }));
     expect(response.statusCode).toBe(200);
     expect(() => Answer.parse(response.json())).not.toThrow();
-    expect(app.qaLog.unanswered({ from: 0, to: Date.now() + 1000, limit: 500 }).map((r) => r.question)).toContain(question);
-    expect(app.qaLog.count()).toBeGreaterThan(0);
+    expect((await app.qaLog.unanswered({ from: 0, to: Date.now() + 1000, limit: 500 })).map((r) => r.question)).toContain(question);
+    expect(await app.qaLog.count()).toBeGreaterThan(0);
   });
 });
 

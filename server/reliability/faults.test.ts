@@ -64,7 +64,7 @@ describe('the SQLite Q&A log', () => {
       questions.map((question, i) => app.inject({ method: 'POST', url: '/v1/ask', payload: { question, sessionId: `load-${i}` } })),
     );
     expect(responses.every((r) => r.statusCode === 200)).toBe(true);
-    expect(app.qaLog.count()).toBe(500);
+    expect(await app.qaLog.count()).toBe(500);
     const ids = new Set(responses.map((r) => r.json().answerId));
     expect(ids.size).toBe(500);
     await app.close();

@@ -32,12 +32,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (from > to) throw new AdvisorError('invalid_request', `起始日期 ${from} 晚于截止日期 ${to}`);
       const range = { from: Date.parse(`${from}T00:00:00+08:00`), to: Date.parse(`${to}T23:59:59.999+08:00`), limit: request.query.limit };
       const iso = (at: number) => new Date(at).toISOString();
+      const [topQuestions, unanswered, unhelpful] = await Promise.all([
+        app.qaLog.topQuestions(range),
+        app.qaLog.unanswered(range),
+        app.qaLog.unhelpful(range),
+      ]);
       return {
         from,
         to,
-        topQuestions: app.qaLog.topQuestions(range),
-        unanswered: app.qaLog.unanswered(range).map((r) => ({ ...r, at: iso(r.at), reason: reasonOf(r.intent) })),
-        unhelpful: app.qaLog.unhelpful(range).map((r) => ({ ...r, at: iso(r.at) })),
+        topQuestions,
+        unanswered: unanswered.map((r) => ({ ...r, at: iso(r.at), reason: reasonOf(r.intent) })),
+        unhelpful: unhelpful.map((r) => ({ ...r, at: iso(r.at) })),
       };
     },
   );

@@ -50,7 +50,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['坐席控制台'], summary: '退出登录', response: { 200: SignedOutBody, 401: ErrorBody } },
     },
     async (request, reply) => {
-      app.consoleAuth.signOut(request, reply);
+      await app.consoleAuth.signOut(request, reply);
       return { signedOut: true as const };
     },
   );

@@ -14,7 +14,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const stored = app.qaLog.recordFeedback({ ...request.body, at: app.clock.now() });
+      const stored = await app.qaLog.recordFeedback({ ...request.body, at: app.clock.now() });
       if (!stored)
         return reply.code(404).send({ error: { code: 'answer_not_found', message: `没有编号为 ${request.body.answerId} 的答复记录` } });
       return { ok: true as const };
