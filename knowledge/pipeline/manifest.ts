@@ -23,6 +23,8 @@ export const manifestEntrySchema = z
     /** The text's layout (format.ts); guessed from the text when absent. */
     format: z.enum(DOCUMENT_FORMATS).optional(),
     file: z.string().min(1),
+    /** The file as received (.docx, .pdf, .html) when `file` is the text read from it, kept for reference. */
+    original: z.string().min(1).optional(),
     errata: z.string().min(1).optional(),
     /** The document the advisor is about; lookups without a named document resolve to it. */
     primary: z.boolean().optional(),

@@ -5,7 +5,8 @@ import { createMemorySessionStore, type SessionStore } from '../sessions/session
 
 declare module 'fastify' {
   interface FastifyInstance {
-    advisor: Advisor;
+    /** The advisor of the request's knowledge snapshot. */
+    readonly advisor: Advisor;
     sessions: SessionStore;
     /** Answers a question and logs it (before the answer is sent), counting it in the metrics. */
     answerAndLog(input: AskInput & { channel: string }): Promise<AdvisorAnswer>;
@@ -29,40 +30,44 @@ export default fp<AdvisorPluginOptions>(
       sessions = await createRedisSessionStore({ url: config.sessions.redisUrl, ttlMs: config.sessions.ttlMs });
     }
     sessions ??= createMemorySessionStore({ max: config.sessions.max, ttlMs: config.sessions.ttlMs });
+    const sessionStore = sessions;
     // The model client is loaded only when a model is configured; the embedded default never needs it.
-    const composer = config.llm
-      ? (await import('../answering/model-composer.js')).createModelComposer({
-          ...config.llm,
-          ruleSets: app.knowledge.ruleSets,
-          assistantName: app.knowledge.assistantName,
-        })
-      : undefined;
-    const advisor = createAdvisor({
-      knowledge: app.knowledge,
-      sessions,
-      hotline: config.hotline,
-      composer,
-      modelTimeoutMs: config.llm?.timeoutMs,
-      clock: app.clock,
-      analysisCacheSize: config.analysisCacheSize,
-      events: {
-        onModelFailure: (reason) => {
-          app.metrics.modelFailures.inc({
-            reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error',
-          });
-          app.log.warn({ reason }, 'model failed; embedded answer sent');
+    const composerModule = config.llm ? await import('../answering/model-composer.js') : undefined;
+    // One advisor per knowledge snapshot (its reading context, analysis memos and composer are built from
+    // the knowledge): when the knowledge base is swapped, a request keeps the advisor of its own snapshot.
+    const advisorOf = app.liveKnowledge.derive('advisor', (knowledge) => {
+      const composer =
+        composerModule && config.llm
+          ? composerModule.createModelComposer({ ...config.llm, ruleSets: knowledge.ruleSets, assistantName: knowledge.assistantName })
+          : undefined;
+      const advisor = createAdvisor({
+        knowledge,
+        sessions: sessionStore,
+        hotline: config.hotline,
+        composer,
+        modelTimeoutMs: config.llm?.timeoutMs,
+        clock: app.clock,
+        analysisCacheSize: config.analysisCacheSize,
+        events: {
+          onModelFailure: (reason) => {
+            app.metrics.modelFailures.inc({
+              reason: reason.includes('timed out') || reason.includes('timeout') ? 'timeout' : reason.includes('tool') ? 'tool' : 'error',
+            });
+            app.log.warn({ reason }, 'model failed; embedded answer sent');
+          },
+          onGuardViolation: (violations) => {
+            app.metrics.guardViolations.inc();
+            app.log.warn({ violations }, 'guard rejected a model answer; embedded answer sent');
+          },
         },
-        onGuardViolation: (violations) => {
-          app.metrics.guardViolations.inc();
-          app.log.warn({ violations }, 'guard rejected a model answer; embedded answer sent');
-        },
-      },
+      });
+      return { advisor, composer };
     });
-    app.decorate('advisor', advisor);
-    app.metrics.observe('analysisCache', () => advisor.cacheStats());
+    app.decorate('advisor', { getter: () => advisorOf().advisor });
+    app.metrics.observe('analysisCache', () => advisorOf().advisor.cacheStats());
     app.decorate('sessions', sessions);
     app.decorate('answerAndLog', async (input: AskInput & { channel: string }) => {
-      const answer = await advisor.ask(input);
+      const answer = await advisorOf().advisor.ask(input);
       await app.qaLog.recordAsk({
         id: answer.answerId!,
         at: app.clock.now(),
@@ -98,6 +103,7 @@ export default fp<AdvisorPluginOptions>(
       return answer;
     });
     app.addHook('onClose', async () => sessions.close());
+    const composer = advisorOf().composer;
     if (composer) app.log.info({ model: composer.model }, 'answers phrased by a model, guarded');
   },
   { name: 'advisor', dependencies: ['config', 'clock', 'knowledge', 'qa-log', 'metrics'] },

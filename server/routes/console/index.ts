@@ -43,6 +43,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   await app.register(sessionRoutes);
   await app.register(insightsRoutes);
+  await app.register(import('./knowledge/index.js'));
 };
 
 export default routes;
