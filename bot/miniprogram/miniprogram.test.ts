@@ -1,13 +1,15 @@
 // @vitest-environment jsdom
 // miniprogram-simulate renders components into a DOM (j-component), so this file runs under jsdom.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import simulate from 'miniprogram-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMiniprogram } from '../scripts/build-miniprogram.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../../server/testing/chromium.js';
+import { buildMiniprogram, MINIPROGRAM_DIR } from '../scripts/build-miniprogram.js';
 import { startAdvisorProcess, type AdvisorProcess } from '../testing/advisor-process.js';
+import { shellHtml, SHELL_VIEWPORT } from '../testing/miniprogram-shell.js';
 
 /**
  * The mini-program's pages, compiled by the real build into a temp folder, rendered by miniprogram-simulate,
@@ -110,6 +112,35 @@ describe('问答 page', () => {
     comp.querySelector('.feedback-yes')!.dispatchEvent('tap');
     await until(() => text(comp, '.feedback-done')[0] === '感谢您的反馈！', 'the feedback to be recorded');
     expect(requests.filter((r) => r.path === '/v1/feedback').at(-1)!.body).toEqual({ answerId: expect.any(String), helpful: true });
+  });
+
+  it('folds the details (formula, conditions, validity) under the short answer until tapped, and folds them again', async () => {
+    const comp = render('ask');
+    comp
+      .querySelector('.composer-input')!
+      .dispatchEvent('input', { detail: { value: '我们是省级专精特新，买了500万设备，市里能补多少？' } });
+    comp.querySelector('.composer-send')!.dispatchEvent('tap');
+    await until(() => comp.querySelectorAll('.msg-advisor').length === 1, 'the answer');
+
+    // The short answer carries the figure; the formula and the conditions wait behind the fold.
+    const answer = text(comp, '.msg-advisor .msg-text')[0]!;
+    expect(answer).toContain('最高50万元');
+    expect(answer).not.toContain('条件核对');
+    expect(comp.querySelector('.details-body')).toBeFalsy();
+    expect(text(comp, '.details-head')).toEqual(['▸ 查看详情（算式、条件、有效期）']);
+
+    comp.querySelector('.details-head')!.dispatchEvent('tap');
+    await until(() => !!comp.querySelector('.details-body'), 'the details to unfold');
+    const details = text(comp, '.details-body')[0]!;
+    expect(details).toContain('5,000,000 × 10% = 500,000');
+    expect(details).toContain('条件核对');
+    expect(details).toContain('以主管部门审核为准');
+    expect(text(comp, '.details-head')).toEqual(['▾ 收起详情']);
+    // Unfolding the details leaves the clause folded: each opens on its own.
+    expect(comp.querySelector('.citation-quote')).toBeFalsy();
+
+    comp.querySelector('.details-head')!.dispatchEvent('tap');
+    await until(() => !comp.querySelector('.details-body'), 'the details to fold again');
   });
 });
 
@@ -242,5 +273,66 @@ describe('政策 page', () => {
       `/v1/search?q=${encodeURIComponent('创客中国')}&k=10&docId=zhengzhou-srdi-2024`,
     );
     expect(comp.querySelector('.section')).toBeFalsy();
+  });
+});
+
+// Pictures for people reviewing the page, in a simulated shell (bot/testing/miniprogram-shell.ts): the page as
+// miniprogram-simulate renders it, with its own WXSS, in Chromium. Not WeChat, and the pictures say so.
+const skipPictures = !haveChromium && !process.env.CI;
+if (skipPictures) console.warn(`[mini-program pictures] SKIPPED: ${CHROMIUM} not found. Install it with "apt-get install -y chromium".`);
+
+describe.skipIf(skipPictures)('问答 page in a simulated shell (pictures)', () => {
+  // path.join, not new URL(): under jsdom the global URL is jsdom's.
+  const SHOTS = path.join(MINIPROGRAM_DIR, '..', '..', 'artifacts', 'miniprogram');
+
+  it('shows the short answer with the details folded, then unfolded', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const comp = render('ask');
+    comp
+      .querySelector('.composer-input')!
+      .dispatchEvent('input', { detail: { value: '我们是省级专精特新，买了500万设备，市里能补多少？' } });
+    comp.querySelector('.composer-send')!.dispatchEvent('tap');
+    await until(() => comp.querySelectorAll('.msg-advisor').length === 1, 'the answer');
+
+    const app = JSON.parse(readFileSync(path.join(outDir, 'app.json'), 'utf8')) as {
+      window: { navigationBarBackgroundColor: string };
+      tabBar: { list: { text: string }[] };
+    };
+    const page = JSON.parse(readFileSync(path.join(outDir, 'pages', 'ask', 'index.json'), 'utf8')) as { navigationBarTitleText: string };
+    const html = () =>
+      shellHtml({
+        pageHtml: comp.dom!.outerHTML,
+        pageWxss: readFileSync(path.join(outDir, 'pages', 'ask', 'index.wxss'), 'utf8'),
+        appWxss: readFileSync(path.join(outDir, 'app.wxss'), 'utf8'),
+        classPrefix: 'main',
+        navigationTitle: page.navigationBarTitleText,
+        navigationColor: app.window.navigationBarBackgroundColor,
+        tabs: app.tabBar.list.map((t) => t.text),
+        selectedTab: 0,
+        inputPlaceholder: '输入您的问题',
+        caption: '模拟预览：页面由 miniprogram-simulate 按 WXML、WXSS 渲染，外框与原生控件为仿制，并非微信客户端截图。',
+      });
+
+    const browser = await launchChromium();
+    try {
+      const shot = await browser.newPage({ viewport: SHELL_VIEWPORT, deviceScaleFactor: 2, locale: 'zh-CN' });
+      await shot.setContent(html());
+      expect(await shot.locator('.main--details-head').innerText()).toContain('查看详情');
+      expect(await shot.locator('.main--details-body').count()).toBe(0);
+      await shot.screenshot({ path: path.join(SHOTS, 'answer-folded-simulated.png') });
+
+      comp.querySelector('.details-head')!.dispatchEvent('tap');
+      await until(() => !!comp.querySelector('.details-body'), 'the details to unfold');
+      await shot.setContent(html());
+      expect(await shot.locator('.main--details-body').innerText()).toContain('5,000,000 × 10% = 500,000');
+      // Scrolled as a reader would: the answer at the top, the unfolded details below it.
+      await shot.evaluate(() => {
+        const answer = document.querySelector<HTMLElement>('.main--msg-advisor')!;
+        document.getElementById('shell-page')!.scrollTop = answer.offsetTop - 8;
+      });
+      await shot.screenshot({ path: path.join(SHOTS, 'answer-expanded-simulated.png') });
+    } finally {
+      await browser.close();
+    }
   });
 });

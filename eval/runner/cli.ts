@@ -7,7 +7,8 @@ import { createModelComposer } from '../../server/answering/model-composer.js';
 import { loadConfig } from '../../server/config.js';
 import { goldenDirFor, loadGoldenSet } from '../golden/schema.js';
 import { compareReports, formatComparison, readReport } from './compare.js';
-import { categoryLabel, rateText } from './labels.js';
+import { categoryLabel, kindLabel, rateText } from './labels.js';
+import { evaluateAnswerFormTargets } from './metrics.js';
 import { metricRows } from './report-md.js';
 import { createHttpTarget, createInProcessTarget, DEFAULT_AS_OF, filterCases, runGoldenSet, type RunReport, type Target } from './run.js';
 import { DEFAULT_REPORTS_DIR, writeReports } from './write-reports.js';
@@ -136,6 +137,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`    ${categoryLabel(category)}（${category}）：${rateText(m.pass)}`);
   console.log('\n  门槛：');
   for (const g of report.gates) console.log(`    ${g.pass ? '✔' : '✘'} ${g.label} ${g.threshold}：${g.actual}`);
+  console.log('\n  答复形式（目标，不计入门槛）：');
+  for (const t of evaluateAnswerFormTargets(o.answerForm))
+    console.log(`    ${t.pass === null ? '—' : t.pass ? '✔' : '✘'} ${t.label} ${t.threshold}：${t.actual}`);
+  for (const [kind, s] of Object.entries(o.answerForm.lengthByKind))
+    console.log(`      ${kindLabel(kind)}：${s.n} 条，长度中位数 ${s.median ?? '—'}，p95 ${s.p95 ?? '—'}，最长 ${s.max ?? '—'}`);
   const failures = report.cases.filter((r) => !r.score.pass);
   if (failures.length) {
     console.log(`\n  未通过（${failures.length}）：`);

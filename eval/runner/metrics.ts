@@ -1,3 +1,5 @@
+import { answerLength } from '../../server/answering/guard.js';
+import { ANSWER_FORM_TARGETS, BOT_BUBBLE_MAX_CHARS, firstSentenceCheck } from './answer-form.js';
 import type { CaseRecord } from './record.js';
 
 /** A ratio with its counts, so a report can say "12/13" and not only "92%". `rate` is null when den is 0. */
@@ -30,6 +32,28 @@ export interface RetrievalMetrics {
   fromCitations: number;
 }
 
+export interface LengthStats {
+  n: number;
+  median: number | null;
+  p95: number | null;
+  max: number | null;
+}
+
+/** 答复形式: how answers read (eval/runner/answer-form.ts). */
+export interface AnswerFormMetrics {
+  /** Cases that expect amounts whose answer's first sentence states every one of them. */
+  firstSentenceAmount: Rate;
+  /** Cases that expect no amount but keywords whose answer's first sentence has one of them. */
+  firstSentenceKeyword: Rate;
+  /** Both measures together. */
+  firstSentence: Rate;
+  /** Length of `answer` in characters, by the kind answered. */
+  lengthByKind: Record<string, LengthStats>;
+  /** Answers the WeChat bot sends in one bubble of `bubbleMaxChars` characters. */
+  oneBubble: Rate;
+  bubbleMaxChars: number;
+}
+
 export interface Metrics {
   cases: number;
   /** Cases whose every check held. */
@@ -57,6 +81,7 @@ export interface Metrics {
   latency: LatencyStats & { byKind: Record<string, LatencyStats> };
   /** Cases that got no answer at all. */
   errors: number;
+  answerForm: AnswerFormMetrics;
 }
 
 export interface RunMetrics {
@@ -98,6 +123,31 @@ export function recallAtK(ranked: string[], expected: string[], k: number): numb
   if (expected.length === 0) return 0;
   const top = new Set(ranked.slice(0, k));
   return expected.filter((e) => top.has(e)).length / expected.length;
+}
+
+export function lengthStats(values: number[]): LengthStats {
+  return { n: values.length, median: percentile(values, 50), p95: percentile(values, 95), max: values.length ? Math.max(...values) : null };
+}
+
+/** The 答复形式 measures over a set of scored cases. */
+export function computeAnswerForm(records: CaseRecord[]): AnswerFormMetrics {
+  const checks = records.map((r) => firstSentenceCheck(r.expect, r.answer?.text)).filter((c) => c !== undefined);
+  const share = (measure?: 'amount' | 'keyword') => {
+    const measured = checks.filter((c) => measure === undefined || c.measure === measure);
+    return rate(measured.filter((c) => c.held).length, measured.length);
+  };
+  const answered = records.flatMap((r) => (r.answer ? [r.answer] : []));
+  const kinds = [...new Set(answered.map((a) => a.kind))].sort();
+  return {
+    firstSentenceAmount: share('amount'),
+    firstSentenceKeyword: share('keyword'),
+    firstSentence: share(),
+    lengthByKind: Object.fromEntries(
+      kinds.map((kind) => [kind, lengthStats(answered.filter((a) => a.kind === kind).map((a) => answerLength(a.text)))]),
+    ),
+    oneBubble: rate(answered.filter((a) => a.botBubbles === 1).length, answered.length),
+    bubbleMaxChars: BOT_BUBBLE_MAX_CHARS,
+  };
 }
 
 const mean = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length);
@@ -170,6 +220,7 @@ export function computeMetrics(records: CaseRecord[]): Metrics {
       ),
     },
     errors: count((r) => r.answer === undefined),
+    answerForm: computeAnswerForm(records),
   };
 }
 
@@ -226,6 +277,60 @@ export function evaluateGates(metrics: Metrics): GateResult[] {
       threshold: `≥ ${PASS_RATE_GATE * 100}%`,
       actual: `${pct(metrics.pass.rate)}（${metrics.pass.num}/${metrics.pass.den}）`,
       pass: metrics.pass.den > 0 && (metrics.pass.rate ?? 0) >= PASS_RATE_GATE,
+    },
+  ];
+}
+
+export interface TargetResult {
+  id: 'first-sentence-amount' | 'calculation-median-chars' | 'calculation-p95-chars' | 'one-bubble';
+  /** In Chinese, for the reports. */
+  label: string;
+  threshold: string;
+  actual: string;
+  /** Null when there was nothing to measure (no amount cases, no calculation answered). */
+  pass: boolean | null;
+}
+
+/**
+ * The targets for the form of answers: at least 95% of amount cases with the amount in the first sentence,
+ * calculation answers of median ≤ 120 and p95 ≤ 200 characters, at least 90% of bot replies in one bubble.
+ * Reported beside the release gates, not among them: `gatesPassed` and the exit code do not depend on them
+ * (eval/gates.test.ts holds the golden set to the first two).
+ */
+export function evaluateAnswerFormTargets(form: AnswerFormMetrics): TargetResult[] {
+  const t = ANSWER_FORM_TARGETS;
+  const calc = form.lengthByKind.calculation;
+  const atMost = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? null : value <= limit);
+  const atLeast = (r: Rate, limit: number) => (r.rate === null ? null : r.rate >= limit);
+  const chars = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value} 字`);
+  return [
+    {
+      id: 'first-sentence-amount',
+      label: '首句含期望金额（期望金额的用例）',
+      threshold: `≥ ${t.firstSentenceAmount * 100}%`,
+      actual: `${pct(form.firstSentenceAmount.rate)}（${form.firstSentenceAmount.num}/${form.firstSentenceAmount.den}）`,
+      pass: atLeast(form.firstSentenceAmount, t.firstSentenceAmount),
+    },
+    {
+      id: 'calculation-median-chars',
+      label: '测算答复长度中位数',
+      threshold: `≤ ${t.calculationMedianChars} 字`,
+      actual: chars(calc?.median),
+      pass: atMost(calc?.median, t.calculationMedianChars),
+    },
+    {
+      id: 'calculation-p95-chars',
+      label: '测算答复长度 p95',
+      threshold: `≤ ${t.calculationP95Chars} 字`,
+      actual: chars(calc?.p95),
+      pass: atMost(calc?.p95, t.calculationP95Chars),
+    },
+    {
+      id: 'one-bubble',
+      label: `机器人一条气泡发完（每条 ≤ ${form.bubbleMaxChars} 字）`,
+      threshold: `≥ ${t.oneBubble * 100}%`,
+      actual: `${pct(form.oneBubble.rate)}（${form.oneBubble.num}/${form.oneBubble.den}）`,
+      pass: atLeast(form.oneBubble, t.oneBubble),
     },
   ];
 }

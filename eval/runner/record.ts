@@ -3,6 +3,7 @@ import { language } from '../../server/answering/language/language.js';
 import { statedAmounts } from '../../server/answering/understand/understand.js';
 import type { AnswerBody } from '../../server/schemas.js';
 import type { GoldenCase, GoldenExpect } from '../golden/schema.js';
+import { botBubbles } from './answer-form.js';
 import { scoreCase, type CaseScore } from './score.js';
 
 /** What the report keeps of an answer: enough to show a reviewer what was said and on which clause. */
@@ -16,6 +17,8 @@ export interface AnswerRecord {
   statedYuan: number[];
   /** `template` or `model` (in process only: the HTTP answer does not say). */
   composer?: string;
+  /** WeChat bubbles the bot sends for this answer, at the bot's default bubble size. */
+  botBubbles: number;
 }
 
 /** Where the ranked list used for retrieval recall@k and MRR came from. */
@@ -119,6 +122,7 @@ export function buildCaseRecord(goldenCase: GoldenCase, asOf: string, result: Tu
             ...(answer.totalYuan !== undefined ? { totalYuan: answer.totalYuan } : {}),
             statedYuan: [...new Set(amountsStated(answer.answer).map((m) => m.yuan))],
             ...(result.composer ? { composer: result.composer } : {}),
+            botBubbles: botBubbles(answer),
           },
         }
       : {}),

@@ -1,8 +1,8 @@
 import type { Metrics, Rate } from './metrics.js';
-import { PASS_RATE_GATE, percentile } from './metrics.js';
-import { categoryLabel, kindLabel, KIND_LABELS, ms, num, pct } from './labels.js';
+import { evaluateAnswerFormTargets, PASS_RATE_GATE, percentile } from './metrics.js';
+import { categoryLabel, kindLabel, KIND_LABELS, ms, num, pct, rateText } from './labels.js';
 import type { CaseRecord } from './record.js';
-import { expectedText, gotText, metricRows } from './report-md.js';
+import { ANSWER_FORM_NOTES, expectedText, firstSentenceMisses, gotText, metricRows } from './report-md.js';
 import type { RunReport } from './run.js';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -212,6 +212,7 @@ details summary{cursor:pointer;color:#1d4ed8}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:nowrap}
 .tag{display:inline-block;background:#eef2ff;color:#3730a3;border-radius:4px;padding:0 6px;font-size:12px;white-space:nowrap}
 .note{font-size:12.5px;color:#4b5563}
+.gate.na{background:#f9fafb;border-color:#d1d5db}
 `;
 
 function failureRow(r: CaseRecord): string {
@@ -234,6 +235,46 @@ function failureRow(r: CaseRecord): string {
         .join('')
     : '无';
   return `<tr><td><div class="id">${esc(r.id)}</div><span class="tag">${esc(categoryLabel(r.category))}</span><div class="note">日期 ${esc(r.asOf)}</div></td><td>${turns}</td><td>${expected}</td><td>${got}</td><td>${cited}</td><td class="reason"><ul>${r.score.failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul></td></tr>`;
+}
+
+/** 答复形式: the targets as cards, the notes, lengths by kind, and the cases whose first sentence misses. */
+function answerFormSection(report: RunReport): string {
+  const form = report.metrics.overall.answerForm;
+  const targets = evaluateAnswerFormTargets(form)
+    .map(
+      (t) =>
+        `<div class="gate ${t.pass === null ? 'na' : t.pass ? 'ok' : 'bad'}"><b>${esc(t.label)}（目标 ${esc(t.threshold)}）</b><span>${t.pass === null ? '—' : t.pass ? '✔' : '✘'} ${esc(t.actual)}</span></div>`,
+    )
+    .join('');
+  const lengths = Object.entries(form.lengthByKind)
+    .map(
+      ([kind, s]) =>
+        `<tr><td>${esc(kindLabel(kind))}</td><td class="n">${s.n}</td><td class="n">${s.median ?? '—'}</td><td class="n">${s.p95 ?? '—'}</td><td class="n">${s.max ?? '—'}</td></tr>`,
+    )
+    .join('');
+  const misses = firstSentenceMisses(report);
+  const missRows = misses
+    .map(({ record, check }) => {
+      const wanted =
+        check.measure === 'amount'
+          ? `金额 ${record.expect.amounts!.join('、')}`
+          : `其一：${[...(record.expect.containsAny ?? []), ...(record.expect.containsAll ?? [])].join(' / ')}`;
+      return `<tr><td class="id">${esc(record.id)}</td><td>${esc(wanted)}</td><td>${esc(check.sentence || '（没有答复）')}</td></tr>`;
+    })
+    .join('');
+  return `<h2>答复形式</h2>
+<div class="gates">${targets}</div>
+<div class="cards" style="margin-top:12px">
+<div class="card"><b>首句含期望关键词（未期望金额的用例）</b><span>${esc(rateText(form.firstSentenceKeyword))}</span></div>
+<div class="card"><b>首句含期望金额或关键词（合计）</b><span>${esc(rateText(form.firstSentence))}</span></div>
+</div>
+<ul class="note">${ANSWER_FORM_NOTES.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+<table style="max-width:640px">
+<thead><tr><th>类型</th><th>答复数</th><th>长度中位数（字）</th><th>p95</th><th>最长</th></tr></thead>
+<tbody>${lengths}</tbody>
+</table>
+<h3>首句未含期望内容的用例（${misses.length}）</h3>
+${misses.length === 0 ? '<p>无。</p>' : `<table><thead><tr><th style="width:12%">用例</th><th style="width:28%">期望</th><th>首句</th></tr></thead><tbody>${missRows}</tbody></table>`}`;
 }
 
 /** The self-contained HTML report (no external resources): gates, metrics, charts, tables, failures. */
@@ -304,6 +345,8 @@ export function renderHtml(report: RunReport): string {
 <thead><tr><th>类型</th><th>答复数</th><th>p50</th><th>p95</th><th>最长</th></tr></thead>
 <tbody>${kindRows}</tbody>
 </table>
+
+${answerFormSection(report)}
 
 <h2>未通过的用例（${failures.length}）</h2>
 ${

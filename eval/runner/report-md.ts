@@ -1,4 +1,5 @@
-import type { Metrics } from './metrics.js';
+import { firstSentenceCheck, type FirstSentenceCheck } from './answer-form.js';
+import { evaluateAnswerFormTargets, type Metrics, type TargetResult } from './metrics.js';
 import { categoryLabel, kindLabel, ms, num, rateText, yuan } from './labels.js';
 import type { CaseRecord } from './record.js';
 import type { RunReport } from './run.js';
@@ -56,6 +57,25 @@ export function gotText(r: CaseRecord): string[] {
   return parts;
 }
 
+/** ✅ met, ❌ missed, — nothing to measure. */
+export const targetMark = (t: TargetResult) => (t.pass === null ? '—' : t.pass ? '✅' : '❌');
+
+/** How the 答复形式 figures are measured, for both reports. */
+export const ANSWER_FORM_NOTES = [
+  '首句：答复开头到第一个“。！？”或换行为止（与护栏检查模型措辞用的是同一定义）；金额按任何写法识别（50万元、500,000元）。',
+  '期望金额的用例要求首句写出全部期望金额；其余用例中有期望关键词的，要求首句含其中之一。',
+  '长度按字符计（答复字段 answer，不含详情 details）。',
+  '一条气泡：按微信机器人自己的排版计算（条款原文留待“回复 1”，附上“回复 1 看依据”等提示）。',
+];
+
+/** Cases whose answer's first sentence misses what they expect, with that sentence. */
+export function firstSentenceMisses(report: RunReport): { record: CaseRecord; check: FirstSentenceCheck }[] {
+  return report.cases.flatMap((record) => {
+    const check = firstSentenceCheck(record.expect, record.answer?.text);
+    return check && !check.held ? [{ record, check }] : [];
+  });
+}
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The Markdown summary: overall, gates, per category, latency by kind, failures. */
@@ -99,6 +119,31 @@ export function renderMarkdown(report: RunReport): string {
   lines.push('## 按答复类型的耗时（最后一轮）', '', '| 类型 | 答复数 | p50 | p95 | 最长 |', '|---|--:|--:|--:|--:|');
   for (const [kind, s] of Object.entries(o.latency.byKind))
     lines.push(`| ${kindLabel(kind)} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`);
+  lines.push('');
+
+  const form = o.answerForm;
+  lines.push('## 答复形式', '', '| 目标 | 要求 | 实际 | 结果 |', '|---|---|---|---|');
+  for (const t of evaluateAnswerFormTargets(form)) lines.push(`| ${t.label} | ${t.threshold} | ${cell(t.actual)} | ${targetMark(t)} |`);
+  lines.push('');
+  lines.push(`- 首句含期望关键词（未期望金额的用例）：${rateText(form.firstSentenceKeyword)}`);
+  lines.push(`- 首句含期望金额或关键词（合计）：${rateText(form.firstSentence)}`);
+  for (const note of ANSWER_FORM_NOTES) lines.push(`- ${note}`);
+  lines.push('', '| 类型 | 答复数 | 长度中位数 | p95 | 最长 |', '|---|--:|--:|--:|--:|');
+  for (const [kind, s] of Object.entries(form.lengthByKind))
+    lines.push(`| ${kindLabel(kind)} | ${s.n} | ${s.median ?? '—'} | ${s.p95 ?? '—'} | ${s.max ?? '—'} |`);
+  const misses = firstSentenceMisses(report);
+  lines.push('', `### 首句未含期望内容的用例（${misses.length}）`, '');
+  if (misses.length === 0) lines.push('无。');
+  else {
+    lines.push('| 用例 | 期望 | 首句 |', '|---|---|---|');
+    for (const { record, check } of misses) {
+      const wanted =
+        check.measure === 'amount'
+          ? `金额 ${record.expect.amounts!.map(yuan).join('、')}`
+          : `其一：${[...(record.expect.containsAny ?? []), ...(record.expect.containsAll ?? [])].join(' / ')}`;
+      lines.push(`| ${record.id} | ${cell(wanted)} | ${cell(check.sentence || '（没有答复）')} |`);
+    }
+  }
   lines.push('');
 
   const failures = report.cases.filter((r) => !r.score.pass);

@@ -67,6 +67,17 @@ describe('Markdown report', () => {
     expect(md).toContain('1. 我们是省级专精特新 ／ 2. 买了500万设备');
     expect(md).toContain('kind：期望 calculation，实际 lookup');
   });
+
+  it('has the 答复形式 section: targets, lengths by kind, and the cases whose first sentence misses', () => {
+    const md = renderMarkdown(reportOf([good, bad, oos]));
+    const section = md.slice(md.indexOf('## 答复形式'), md.indexOf('## 未通过的用例'));
+    expect(section).toContain('| 首句含期望金额（期望金额的用例） | ≥ 95% | 50.0%（1/2） | ❌ |');
+    expect(section).toContain('| 测算答复长度中位数 | ≤ 120 字 | 12 字 | ✅ |');
+    expect(section).toContain('| 机器人一条气泡发完（每条 ≤ 300 字） | ≥ 90% | 100.0%（3/3） | ✅ |');
+    expect(section).toContain('| 测算（calculation） | 1 | 12 | 12 | 12 |');
+    expect(section).toContain('### 首句未含期望内容的用例（1）');
+    expect(section).toContain('| eq-1 | 金额 50万元（500000） | 请看第1条：最高200万元。 |');
+  });
 });
 
 describe('HTML report', () => {
@@ -76,6 +87,14 @@ describe('HTML report', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(|src=|href=/i);
     expect(html).toContain('lang="zh-CN"');
+  });
+
+  it('has the 答复形式 section with its targets and the first sentence that missed', () => {
+    const section = html.slice(html.indexOf('<h2>答复形式</h2>'), html.indexOf('<h2>未通过的用例'));
+    expect(section).toContain('首句含期望金额（期望金额的用例）（目标 ≥ 95%）');
+    expect(section).toContain('✘ 50.0%（1/2）');
+    expect(section).toContain('<td class="id">eq-1</td>');
+    expect(section).toContain('请看第1条：最高200万元。');
   });
 
   it('draws both charts as inline SVG', () => {

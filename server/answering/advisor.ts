@@ -10,7 +10,7 @@ import { emptySession, type Session, type SessionStore } from '../sessions/sessi
 import { createMemo, type MemoStats } from './analysis-cache.js';
 import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
 import { declarationsOf } from './compose/award-text.js';
-import { guardReply, type GuardViolation } from './guard.js';
+import { checkAnswerForm, guardReply, type GuardViolation } from './guard.js';
 import { awardInfo, whichTopic } from './handlers/award-info.js';
 import { calculate } from './handlers/calculate.js';
 import type { KnownFact, Reply, TurnContext } from './handlers/context.js';
@@ -303,7 +303,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         }),
       ]);
       if (text.trim() === '') throw new Error('model returned an empty answer');
-      const violations = guardReply(text, answer, answer.meta.statedAmountsYuan);
+      // Amounts as for any answer; and the model keeps the form: as short as its kind allows, the figure first.
+      const violations = [...guardReply(text, answer, answer.meta.statedAmountsYuan), ...checkAnswerForm(text, answer, answer.meta)];
       if (violations.length > 0) {
         options.events?.onGuardViolation?.(violations, question, 'model');
         return { ...answer, meta: { ...answer.meta, guardViolations: violations } };

@@ -6,8 +6,19 @@ import { openKnowledgeBase, type KnowledgeBase } from '../../knowledge/knowledge
 import { formatYuan } from '../../knowledge/text/money.js';
 import { fixedDayClock } from '../clock.js';
 import { createMemorySessionStore } from '../sessions/session-store.js';
-import { createAdvisor, type Handlers } from './advisor.js';
-import { amountsStated, checkAnswerAmounts, guardReply, type GuardViolation } from './guard.js';
+import { createAdvisor, type Handlers, type ModelComposer } from './advisor.js';
+import {
+  amountsStated,
+  ANSWER_LIMITS,
+  answerFormOf,
+  checkAnswerAmounts,
+  checkAnswerForm,
+  firstSentence,
+  guardReply,
+  headlineFigure,
+  type AnswerForm,
+  type GuardViolation,
+} from './guard.js';
 import { awardInfo } from './handlers/award-info.js';
 import { calculate } from './handlers/calculate.js';
 import type { Reply } from './handlers/context.js';
@@ -271,5 +282,138 @@ describe('guard — through the advisor: a template answer with a wrong amount n
     broken = false;
     const second = await advisor.ask({ question: '能补多少', sessionId: 'guarded' });
     expect(second.calculations.map((c) => c.amountYuan)).toEqual([50 * WAN]);
+  });
+});
+
+describe('guard — the form of a rephrased answer: short for its kind, the figure in the first sentence', () => {
+  const eligible = (amountYuan: number) => ({ amountYuan, eligible: true });
+
+  it.each<[string, string]>([
+    [
+      '可申请设备、软件投资补助，最高50万元（500万元×10%，上限200万元）。前提是资质在有效期内。',
+      '可申请设备、软件投资补助，最高50万元（500万元×10%，上限200万元）。',
+    ],
+    ['他说：“最高50万元。”然后挂了电话。', '他说：“最高50万元。”'],
+    ['您说的是哪一项？省级还是国家级', '您说的是哪一项？'],
+    ['设备、软件投资补助：最高200万元\n条件：税后投资超100万元', '设备、软件投资补助：最高200万元'],
+    ['没有句号的一句话', '没有句号的一句话'],
+  ])('firstSentence(%j) → %j', (text, first) => {
+    expect(firstSentence(text)).toBe(first);
+  });
+
+  it.each<[string, Parameters<typeof answerFormOf>[0], string, AnswerForm | undefined]>([
+    ['a calculation of one award', { kind: 'calculation', calculations: [eligible(500_000)] }, 'calculate', 'calculation'],
+    [
+      'a calculation of two awards',
+      { kind: 'calculation', calculations: [eligible(500_000), eligible(2_000_000)] },
+      'calculate',
+      'overview',
+    ],
+    ['the list of every award, asked of the company', { kind: 'clarify', calculations: [] }, 'overview', 'overview'],
+    ['a look-up', { kind: 'lookup', calculations: [] }, 'lookup', 'lookup'],
+    ['a clarifying question', { kind: 'clarify', calculations: [] }, 'calculate', 'clarify'],
+    ['a decline', { kind: 'out_of_scope', calculations: [] }, 'out-of-scope', undefined],
+    ['small talk', { kind: 'smalltalk', calculations: [] }, 'smalltalk', undefined],
+  ])('answerFormOf: %s', (_name, answer, intent, form) => {
+    expect(answerFormOf(answer, intent)).toBe(form);
+  });
+
+  it('pins the limits of the issue: calculation 150, look-up 200, overview 350, clarification 120', () => {
+    expect(ANSWER_LIMITS).toEqual({ calculation: 150, lookup: 200, overview: 350, clarify: 120 });
+  });
+
+  it.each<[string, string, number[], number[], number | undefined]>([
+    ['the result after the user’s own figure', '按您投资500万元计算，最高50万元。', [500_000], [5_000_000], 500_000],
+    ['a result equal to what the user said', '最高200万元。', [2_000_000], [2_000_000], 2_000_000],
+    ['a cap quoted from a clause', '设备、软件投资补助：按投资额的10%，最高200万元（须超过100万元）。', [], [], 2_000_000],
+    ['a figure in the second sentence only', '还需要了解贵企业的资质等级。最高200万元。', [], [], undefined],
+  ])('headlineFigure: %s', (_name, answer, results, stated, figure) => {
+    expect(headlineFigure({ answer, calculations: results.map(eligible) }, stated)).toBe(figure);
+  });
+
+  const original = {
+    kind: 'calculation' as const,
+    answer: '可申请设备、软件投资补助，最高50万元（500万元×10%，上限200万元）。前提是资质在有效期内，如不符请告诉我。',
+    calculations: [{ ...eligible(500_000) }],
+  };
+  const context = { intent: 'calculate', statedAmountsYuan: [5_000_000] };
+  const lead = '可以申请设备、软件投资补助，最高50万元。';
+
+  it.each<[string, string, GuardViolation['kind'][]]>([
+    ['the figure first, short', `${lead}前提是资质在有效期内。`, []],
+    ['the figure written in yuan', '最高可获500,000元设备、软件投资补助。资质须在有效期内。', []],
+    ['exactly at the limit', lead + '。'.repeat(ANSWER_LIMITS.calculation - [...lead].length), []],
+    ['one character over the limit', lead + '。'.repeat(ANSWER_LIMITS.calculation - [...lead].length + 1), ['length']],
+    ['the figure moved to the second sentence', '贵企业符合设备、软件投资补助的条件。最高50万元。', ['first-sentence']],
+    ['only the user’s figure in the first sentence', '按您500万元的投资计算。最高可补50万元。', ['first-sentence']],
+    [
+      'the whole formula and every condition',
+      `${lead}\n计算：5,000,000 × 10% = 500,000（上限 2,000,000）\n${'条件核对：✓ 资质在有效期内；'.repeat(8)}`,
+      ['length'],
+    ],
+    ['both: long, and the figure dropped', `您的情况符合条件。${'说明'.repeat(80)}最高50万元。`, ['length', 'first-sentence']],
+  ])('checkAnswerForm: %s → %j', (_name, text, kinds) => {
+    expect(checkAnswerForm(text, original, context).map((v) => v.kind)).toEqual(kinds);
+  });
+
+  it('reports the length and the figure it missed', () => {
+    expect(checkAnswerForm(`您的情况符合条件。${'说明'.repeat(80)}`, original, context)).toEqual([
+      { kind: 'length', value: 169, text: 'calculation 169/150' },
+      { kind: 'first-sentence', value: 500_000, text: '您的情况符合条件。' },
+    ]);
+  });
+
+  it('asks nothing of the first sentence when the original led with no figure, and measures a clarification at 120', () => {
+    const clarify = { kind: 'clarify' as const, answer: '要测算设备、软件投资补助，还需要了解贵企业的资质等级。', calculations: [] };
+    expect(checkAnswerForm('请问贵企业是省级还是国家级专精特新？', clarify, { intent: 'calculate', statedAmountsYuan: [] })).toEqual([]);
+    expect(checkAnswerForm('请'.repeat(121), clarify, { intent: 'calculate', statedAmountsYuan: [] }).map((v) => v.kind)).toEqual([
+      'length',
+    ]);
+  });
+});
+
+describe('guard — through the advisor: a model answer out of form is not sent, the embedded answer is', () => {
+  let knowledge: KnowledgeBase;
+  beforeAll(async () => {
+    knowledge = await openKnowledgeBase({ distDir: mkdtempSync(path.join(tmpdir(), 'guard-form-kb-')) });
+  });
+  const QUESTION = '我们是省级专精特新，设备投了500万，能补多少';
+
+  async function askWithModel(reply: (embedded: string) => string) {
+    const reports: { violations: GuardViolation[]; composer: string }[] = [];
+    const composer: ModelComposer = { model: 'stub', compose: async (input) => reply(input.embeddedAnswer) };
+    const advisor = createAdvisor({
+      knowledge,
+      sessions: createMemorySessionStore({ max: 100, ttlMs: 60_000 }),
+      hotline: '400-000-1234',
+      clock: fixedDayClock('2026-06-01'),
+      composer,
+      events: { onGuardViolation: (violations, _question, by) => reports.push({ violations, composer: by }) },
+    });
+    return { answer: await advisor.ask({ question: QUESTION }), reports };
+  }
+
+  it('sends a model answer that keeps the figure first and the length of its kind', async () => {
+    const text = '可以申请设备、软件投资补助，最高50万元。前提是资质在有效期内、这笔投资没拿过省级同类补助。';
+    const { answer, reports } = await askWithModel(() => text);
+    expect(answer.meta.composer).toBe('model');
+    expect(answer.answer).toBe(text);
+    expect(reports).toEqual([]);
+  });
+
+  it.each<[string, (embedded: string) => string, GuardViolation['kind']]>([
+    ['an answer over 150 characters', (embedded) => `${embedded}\n${'以上金额为政策上限，实际以主管部门审核为准。'.repeat(6)}`, 'length'],
+    [
+      'an answer that leads with something other than the figure',
+      () => '贵企业符合设备、软件投资补助的条件。最高50万元。',
+      'first-sentence',
+    ],
+  ])('keeps the embedded answer instead of %s', async (_name, reply, kind) => {
+    const { answer, reports } = await askWithModel(reply);
+    expect(answer.meta.composer).toBe('template');
+    expect(answer.kind).toBe('calculation');
+    expect(firstSentence(answer.answer)).toContain(formatYuan(50 * WAN));
+    expect(answer.meta.guardViolations.map((v) => v.kind)).toEqual([kind]);
+    expect(reports).toEqual([{ violations: answer.meta.guardViolations, composer: 'model' }]);
   });
 });

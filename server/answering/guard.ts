@@ -1,4 +1,5 @@
 import { findMoneyMentions, parseMoney } from '../../knowledge/text/money.js';
+import type { AnswerBody } from '../schemas.js';
 
 export interface GuardEvidence {
   /** Calculator results (amounts, caps, formulas' figures). */
@@ -14,7 +15,12 @@ export interface GuardEvidence {
 }
 
 export interface GuardViolation {
-  kind: 'amount' | 'percent';
+  /**
+   * `amount`/`percent`: a figure without evidence (value: the figure). `length`: an answer longer than its
+   * form allows (value: its length in characters). `first-sentence`: an answer whose first sentence no
+   * longer states the figure the question asked for (value: that figure in yuan).
+   */
+  kind: 'amount' | 'percent' | 'length' | 'first-sentence';
   value: number;
   text: string;
 }
@@ -26,6 +32,11 @@ const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]|百分之([一二三四五六七八九
 
 /** Every money amount an answer states, with and without units. */
 export function amountsStated(text: string): { yuan: number; text: string }[] {
+  return moneyIn(text).map(({ yuan, text: t }) => ({ yuan, text: t }));
+}
+
+/** Money amounts with where they start: those with units first, then bare figures. */
+function moneyIn(text: string): { yuan: number; text: string; index: number; end: number }[] {
   const found = findMoneyMentions(text).flatMap((m) => {
     const span = { text: m.text, index: m.index, end: m.index + m.text.length };
     return m.upToYuan !== undefined
@@ -40,7 +51,7 @@ export function amountsStated(text: string): { yuan: number; text: string }[] {
     if (found.some((f) => index >= f.index && index < f.end)) continue;
     found.push({ yuan: Number(m[1]!.replace(/,/g, '')), text: m[0], index, end: index + m[0].length });
   }
-  return found.map(({ yuan, text: t }) => ({ yuan, text: t }));
+  return found;
 }
 
 /**
@@ -104,4 +115,80 @@ export function guardReply(
     allowedPercents: formulaPercents,
     userStatedPercents: [...userStatedPercents],
   });
+}
+
+/**
+ * The forms an answer takes and the most characters each may have, so that it reads as the first bubble of a
+ * chat and is short to say on a call: the direct answer and the one condition or fact that matters most.
+ * Everything else goes to `details`. An overview lists each award with its amount and one line of condition.
+ */
+export type AnswerForm = 'calculation' | 'lookup' | 'overview' | 'clarify';
+export const ANSWER_LIMITS: Readonly<Record<AnswerForm, number>> = { calculation: 150, lookup: 200, overview: 350, clarify: 120 };
+
+/** Length as a reader counts it: characters (code points), so a rare character counts once. */
+export const answerLength = (text: string): number => [...text].length;
+
+/**
+ * The form of an answer: an overview when its handler listed the awards (intent `overview…`) or it worked
+ * out more than one award; else its kind. Declines and small talk have no form to check.
+ */
+/** What the form checks read of the answer a model rephrases. */
+export interface FormOriginal {
+  answer: string;
+  kind: AnswerBody['kind'];
+  calculations: readonly { amountYuan: number; eligible: boolean }[];
+  totalYuan?: number;
+}
+
+export function answerFormOf(answer: Pick<FormOriginal, 'kind' | 'calculations'>, intent: string): AnswerForm | undefined {
+  if (intent.startsWith('overview')) return 'overview';
+  if (answer.kind === 'calculation') return answer.calculations.filter((c) => c.eligible).length > 1 ? 'overview' : 'calculation';
+  if (answer.kind === 'lookup' || answer.kind === 'clarify') return answer.kind;
+  return undefined;
+}
+
+/**
+ * The first sentence of a text: up to its first 。！？ (or a line end), with the closing quotes and brackets
+ * right after it. The direct answer belongs here.
+ */
+export function firstSentence(text: string): string {
+  return (/^[^。！？!?\n]*[。！？!?]?[”’」』）)]*/.exec(text.trim())?.[0] ?? '').trim();
+}
+
+/**
+ * The figure an answer leads with: the first amount in its first sentence that is not just the user's own
+ * figure repeated (按您投资500万元…), unless the calculator gave that very amount. Undefined when the first
+ * sentence states none (a clarifying question, a look-up about who is responsible).
+ */
+export function headlineFigure(
+  answer: Pick<FormOriginal, 'answer' | 'calculations' | 'totalYuan'>,
+  userStatedYuan: readonly number[],
+): number | undefined {
+  const results = new Set([...answer.calculations.map((c) => c.amountYuan), ...(answer.totalYuan !== undefined ? [answer.totalYuan] : [])]);
+  const userSaid = new Set(userStatedYuan);
+  return moneyIn(firstSentence(answer.answer))
+    .sort((a, b) => a.index - b.index)
+    .find((m) => results.has(m.yuan) || !userSaid.has(m.yuan))?.yuan;
+}
+
+/**
+ * The form of a rephrased answer (a model's) against the answer it rephrases: no longer than its form
+ * allows, and its first sentence still states the figure the original led with. Returns the violations; an
+ * answer with any is not sent (the original is).
+ */
+export function checkAnswerForm(
+  text: string,
+  original: FormOriginal,
+  context: { intent: string; statedAmountsYuan: readonly number[] },
+): GuardViolation[] {
+  const violations: GuardViolation[] = [];
+  const form = answerFormOf(original, context.intent);
+  const length = answerLength(text.trim());
+  if (form && length > ANSWER_LIMITS[form])
+    violations.push({ kind: 'length', value: length, text: `${form} ${length}/${ANSWER_LIMITS[form]}` });
+  const figure = headlineFigure(original, context.statedAmountsYuan);
+  const first = firstSentence(text);
+  if (figure !== undefined && !moneyIn(first).some((m) => m.yuan === figure))
+    violations.push({ kind: 'first-sentence', value: figure, text: first });
+  return violations;
 }

@@ -99,29 +99,51 @@ describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
     expect(await text('#who-expires')).toMatch(/登录有效至 \d\d:\d\d/);
   });
 
-  it('问答: answers the equipment question with 50万元, the formula and the full clause 三（一）1; copies answer and message', async () => {
+  it('问答: answers the equipment question with 50万元 first, the formula and conditions folded, the full clause 三（一）1; copies answer and message', async () => {
     await page.keyboard.press('Alt+1');
     await page.fill('#ask-input', CALC_QUESTION);
     await page.press('#ask-input', 'Enter');
     await page.locator('#answer-card').waitFor();
-    expect(await text('#read-aloud')).toContain('最高50万元');
-    const amounts = await text('#answer-amounts');
-    expect(amounts).toContain('500,000 元（50万元）');
-    expect(amounts).toContain('5,000,000 × 10% = 500,000');
-    expect(amounts).toContain('三（一）1');
+    // What the agent reads out is the short answer, its figure in the first sentence.
+    const read = page.locator('#read-aloud li');
+    expect(await read.first().innerText()).toContain('最高50万元');
+    expect(await text('#read-aloud')).not.toContain('条件核对');
+    // The details are one click away, folded.
+    const fold = page.locator('#answer-details');
+    expect(await fold.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.locator('#answer-amounts').isVisible()).toBe(false);
+    expect(await page.locator('#details-text').isVisible()).toBe(false);
     const cited = await text('#ask-citations');
     expect(cited).toContain('三（一）1');
     expect(cited).toContain('市财政按照不超过设备、软件实际投资（税后超100万元）的10%给予补助，最高不超过200万元');
     await shot('1-ask');
+    await shot('answer-folded');
+
+    await page.locator('#answer-details summary').click();
+    await page.locator('#answer-amounts').waitFor();
+    const amounts = await text('#answer-amounts');
+    expect(amounts).toContain('500,000 元（50万元）');
+    expect(amounts).toContain('5,000,000 × 10% = 500,000');
+    expect(amounts).toContain('三（一）1');
+    const details = await text('#details-text');
+    expect(details).toContain('条件核对');
+    expect(await page.locator('#details-text .checks li.met').count()).toBeGreaterThanOrEqual(3);
+    expect(details).toContain('以主管部门审核为准');
+    await shot('answer-expanded');
 
     await page.keyboard.press('Alt+C');
     await expect.poll(() => text('#toast')).toContain('已复制答复');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('最高50万元');
+    const short = await page.evaluate(() => navigator.clipboard.readText());
+    expect(short).toContain('最高50万元');
+    expect(short).not.toContain('条件核对');
     await page.click('#copy-message');
-    await expect.poll(() => text('#toast')).toContain('已复制答复和条款');
+    await expect.poll(() => text('#toast')).toContain('已复制答复和条款编号');
     const message = await page.evaluate(() => navigator.clipboard.readText());
-    expect(message).toContain('设备、软件投资补助：最高50万元（5,000,000 × 10% = 500,000');
-    expect(message).toMatch(/依据条款：\n三（一）1（《郑州市专精特新企业三年倍增行动方案（2024—2026年）》）：1\.支持企业加大研发投入/);
+    expect(message).toContain(short.trim());
+    expect(message).toContain('依据：《郑州市专精特新企业三年倍增行动方案（2024—2026年）》三（一）1');
+    // The clause text and the formula stay in the console: the message fits a WeChat bubble or an SMS or two.
+    expect(message).not.toContain('支持企业加大研发投入');
+    expect(message).not.toContain('5,000,000 × 10%');
   });
 
   it('检索: finds 创客中国 while typing, highlighted, and opens item 3 in its section with neighbours, units and validity', async () => {

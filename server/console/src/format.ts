@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-/** Formatting for the console: amounts, dates, days left, sentences to read aloud, texts to paste. */
-import type { Answer } from './types.js';
+/** Formatting for the console: amounts, dates, days left, kinds of answer. */
 
 /** 500000 → "500,000". */
 export function digits(yuan: number): string {
@@ -81,32 +80,6 @@ export function validityText(
   return { text: `有效期${chineseDate(validity.from)}至${chineseDate(validity.to)}，还剩 ${daysLeft} 天`, daysLeft, state: 'valid' };
 }
 
-/** Lines of an answer that the console shows in their own panels (formula, clause text, checks), not read aloud. */
-const DETAIL_LINE = /^(计算：|依据：|条件核对：|原文：|政策规定：|责任单位：|说明：$|【.*】$)/;
-
-/** Splits a line at sentence ends (。！？；), keeping closing quotes with their sentence. */
-function sentencesOf(line: string): string[] {
-  return (line.match(/[^。！？；]+[。！？；]?[”’」）)]*/g) ?? [line])
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0 && !/^[。！？；”）)]+$/.test(s));
-}
-
-/**
- * The answer as short sentences to read to a caller: `main` is what to say, `notes` the answer's bullet points
- * (assumptions, caveats) for when the caller asks. Detail lines shown in their own panels are left out.
- */
-export function readAloudParts(answer: string): { main: string[]; notes: string[] } {
-  const main: string[] = [];
-  const notes: string[] = [];
-  for (const raw of answer.split('\n')) {
-    const line = raw.trim();
-    if (line.length === 0 || DETAIL_LINE.test(line)) continue;
-    if (/^[·•]/.test(line)) notes.push(line.replace(/^[·•]\s*/, ''));
-    else main.push(...sentencesOf(line));
-  }
-  return { main, notes };
-}
-
 export const KIND_LABELS: Record<string, string> = {
   calculation: '测算',
   lookup: '查条款',
@@ -114,19 +87,3 @@ export const KIND_LABELS: Record<string, string> = {
   out_of_scope: '不在范围',
   smalltalk: '寒暄',
 };
-
-/** The answer with its amounts and cited clauses, as plain text to paste into WeChat or an SMS. */
-export function messageText(answer: Answer): string {
-  const lines = ['【郑州市专精特新政策咨询】', ...readAloudParts(answer.answer).main];
-  const eligible = answer.calculations.filter((c) => c.eligible);
-  if (eligible.length > 0) {
-    lines.push('', '测算：');
-    for (const c of eligible) lines.push(`· ${c.title}：最高${wan(c.amountYuan)}（${c.formula}）`);
-    if (answer.totalYuan !== undefined && eligible.length > 1) lines.push(`· 合计最高${wan(answer.totalYuan)}`);
-  }
-  if (answer.citations.length > 0) {
-    lines.push('', '依据条款：');
-    for (const c of answer.citations) lines.push(`${c.label}（《${c.title}》）：${c.quote}`);
-  }
-  return lines.join('\n');
-}

@@ -13,13 +13,33 @@ interface CitationView {
 interface ChatItem {
   id: string;
   role: 'user' | 'advisor' | 'error';
+  /** The short answer, read first. */
   text: string;
+  /** Formula, conditions checked, assumptions, validity: folded under the answer until tapped. */
+  details: string;
+  detailsOpen: boolean;
   amounts: { key: string; title: string; amount: string }[];
   total: string;
   citations: CitationView[];
   answerId: string;
   /** '' until rated; then what the buttons area shows. */
   feedback: string;
+}
+
+/** A message that is only text: the user's question, or why no answer came. */
+function plainItem(role: 'user' | 'error', text: string): ChatItem {
+  return {
+    id: randomId(role === 'user' ? 'q' : 'e'),
+    role,
+    text,
+    details: '',
+    detailsOpen: false,
+    amounts: [],
+    total: '',
+    citations: [],
+    answerId: '',
+    feedback: '',
+  };
 }
 
 const EXAMPLES = ['我们是省级专精特新，买了500万设备，市里能补多少？', '创客中国大赛获奖怎么奖励？', '第19条讲的是什么？'];
@@ -30,6 +50,8 @@ function advisorItem(answer: Answer): ChatItem {
     id: randomId('a'),
     role: 'advisor',
     text: answer.answer,
+    details: answer.details.trim(),
+    detailsOpen: false,
     amounts: eligible.map((c) => ({ key: c.ruleId, title: c.title, amount: formatYuan(c.amountYuan) })),
     // A total only says something when more than one award adds up.
     total: eligible.length > 1 && answer.totalYuan !== undefined ? formatYuan(answer.totalYuan) : '',
@@ -75,22 +97,18 @@ Component({
     async onSend() {
       const question = this.data.input.trim();
       if (!question || this.data.sending) return;
-      const mine: ChatItem = {
-        id: randomId('q'),
-        role: 'user',
-        text: question,
-        amounts: [],
-        total: '',
-        citations: [],
-        answerId: '',
-        feedback: '',
-      };
+      const mine = plainItem('user', question);
       this.setData({ messages: [...this.data.messages, mine], input: '', sending: true });
       const result = await api.ask(question, this.data.sessionId);
-      const reply: ChatItem = result.ok
-        ? advisorItem(result.data)
-        : { id: randomId('e'), role: 'error', text: result.message, amounts: [], total: '', citations: [], answerId: '', feedback: '' };
+      const reply: ChatItem = result.ok ? advisorItem(result.data) : plainItem('error', result.message);
       this.setData({ messages: [...this.data.messages, reply], sending: false });
+    },
+
+    onToggleDetails(e: WechatMiniprogram.TouchEvent) {
+      const i = Number(e.currentTarget.dataset.i);
+      const item = this.data.messages[i];
+      if (!item || !item.details) return;
+      this.setData({ [`messages[${i}].detailsOpen`]: !item.detailsOpen });
     },
 
     onToggleCitation(e: WechatMiniprogram.TouchEvent) {

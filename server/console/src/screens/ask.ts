@@ -2,7 +2,8 @@
 /// <reference lib="dom.iterable" />
 import { api, ApiError } from '../api.js';
 import { byId, copyText, h, render, toast } from '../dom.js';
-import { KIND_LABELS, messageText, readAloudParts, yuan } from '../format.js';
+import { callerMessage, detailBlocks, readAloudLines, type DetailBlock } from '../answer-text.js';
+import { KIND_LABELS, yuan } from '../format.js';
 import type { ConsoleContext } from '../main.js';
 import type { Answer } from '../types.js';
 
@@ -20,7 +21,10 @@ const STATUS: Record<string, [string, string]> = {
   expired: ['方案已过期', 'bad'],
 };
 
-/** 问答: a question box, the answer as sentences to read aloud, amounts with formulas, cited clauses in full. */
+/**
+ * 问答: a question box; the short answer first, as sentences to read aloud; the details (amounts with their
+ * formulas, conditions checked, facts used, validity) folded under it; the cited clauses in full beside it.
+ */
 export function askScreen(ctx: ConsoleContext) {
   const form = byId<HTMLFormElement>('ask-form');
   const input = byId<HTMLTextAreaElement>('ask-input');
@@ -81,8 +85,6 @@ export function askScreen(ctx: ConsoleContext) {
 
   function show(answer: Answer, question: string) {
     current = answer;
-    const { main: sentences, notes } = readAloudParts(answer.answer);
-    const calculations = answer.calculations;
     render(
       result,
       h(
@@ -98,7 +100,7 @@ export function askScreen(ctx: ConsoleContext) {
           h(
             'button',
             { type: 'button', id: 'copy-message', onclick: () => copyMessage() },
-            '复制答复和条款（微信/短信） ',
+            '复制答复和条款编号（微信/短信） ',
             h('kbd', null, 'Alt+W'),
           ),
         ),
@@ -106,7 +108,7 @@ export function askScreen(ctx: ConsoleContext) {
         h(
           'ol',
           { class: 'read-aloud', id: 'read-aloud' },
-          sentences.map((s) => h('li', null, s)),
+          readAloudLines(answer.answer).map((s) => h('li', null, s)),
         ),
         answer.followUp && answer.followUp.length > 0
           ? h(
@@ -120,83 +122,7 @@ export function askScreen(ctx: ConsoleContext) {
               ),
             )
           : null,
-        calculations.length > 0
-          ? h(
-              'div',
-              { class: 'amounts', id: 'answer-amounts' },
-              h('h3', null, '金额与算式'),
-              h(
-                'table',
-                { class: 'table' },
-                h(
-                  'thead',
-                  null,
-                  h(
-                    'tr',
-                    null,
-                    h('th', null, '奖补项目'),
-                    h('th', null, '结果'),
-                    h('th', { class: 'num' }, '金额上限'),
-                    h('th', null, '算式'),
-                    h('th', null, '依据'),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  null,
-                  calculations.map((c) => {
-                    const [label, tone] = STATUS[c.status] ?? [c.status, 'muted'];
-                    const cited = answer.citations.find((x) => x.docId === c.citation.docId && x.clauseId === c.citation.clauseId);
-                    return h(
-                      'tr',
-                      null,
-                      h('td', null, c.title),
-                      h('td', null, h('span', { class: `badge ${tone}` }, label)),
-                      h('td', { class: 'num amount' }, c.eligible ? yuan(c.amountYuan) : '—'),
-                      h('td', { class: 'formula' }, c.formula),
-                      h(
-                        'td',
-                        null,
-                        h(
-                          'button',
-                          { type: 'button', class: 'link', onclick: () => ctx.openClause(c.citation.docId, c.citation.clauseId) },
-                          cited?.label ?? c.citation.clauseId,
-                        ),
-                      ),
-                    );
-                  }),
-                  answer.totalYuan !== undefined && calculations.filter((c) => c.eligible).length > 1
-                    ? h(
-                        'tr',
-                        { class: 'total' },
-                        h('td', { colspan: 2 }, '合计（可叠加部分）'),
-                        h('td', { class: 'num amount' }, yuan(answer.totalYuan)),
-                        h('td', { colspan: 2 }, ''),
-                      )
-                    : null,
-                ),
-              ),
-              calculations.some((c) => c.reasons.length > 0)
-                ? h(
-                    'ul',
-                    { class: 'reasons' },
-                    calculations.flatMap((c) => c.reasons.map((r) => h('li', null, `${c.title}：${r}`))),
-                  )
-                : null,
-            )
-          : null,
-        notes.length > 0
-          ? h(
-              'details',
-              { class: 'notes', open: true },
-              h('summary', null, `补充说明（${notes.length}，来电者追问时再读）`),
-              h(
-                'ul',
-                null,
-                notes.map((n) => h('li', null, n)),
-              ),
-            )
-          : null,
+        details(answer),
         answer.answerId ? feedback(answer.answerId) : null,
       ),
     );
@@ -217,6 +143,123 @@ export function askScreen(ctx: ConsoleContext) {
               ),
             ),
           ),
+    );
+  }
+
+  /** Everything behind the short answer, one click away: the amounts with their formulas, then `details`. */
+  function details(answer: Answer) {
+    const blocks = detailBlocks(answer.details);
+    if (blocks.length === 0 && answer.calculations.length === 0) return null;
+    return h(
+      'details',
+      { class: 'answer-details', id: 'answer-details' },
+      h('summary', null, '详情：算式、条件核对、所用情况、有效期（来电者追问时再读）'),
+      answer.calculations.length > 0 ? amounts(answer) : null,
+      blocks.length > 0 ? h('div', { class: 'details-text', id: 'details-text' }, blocks.map(detailBlock)) : null,
+    );
+  }
+
+  function detailBlock(block: DetailBlock) {
+    switch (block.type) {
+      case 'heading':
+        return h('p', { class: 'details-heading' }, h('b', null, block.text), block.rest ? ` ${block.rest}` : null);
+      case 'checks':
+        return h(
+          'div',
+          null,
+          h('b', null, `${block.label}：`),
+          h(
+            'ul',
+            { class: 'checks' },
+            block.items.map((c) =>
+              h(
+                'li',
+                { class: c.met === true ? 'met' : c.met === false ? 'unmet' : 'open' },
+                c.met === true ? '✓ ' : c.met === false ? '✗ ' : '？ ',
+                c.text,
+              ),
+            ),
+          ),
+        );
+      case 'list':
+        return h(
+          'div',
+          null,
+          block.label ? h('b', null, `${block.label}：`) : null,
+          h(
+            'ul',
+            null,
+            block.items.map((item) => h('li', null, item)),
+          ),
+        );
+      case 'line':
+        return h('p', null, block.label ? h('b', null, `${block.label}：`) : null, block.text);
+    }
+  }
+
+  function amounts(answer: Answer) {
+    const calculations = answer.calculations;
+    return h(
+      'div',
+      { class: 'amounts', id: 'answer-amounts' },
+      h(
+        'table',
+        { class: 'table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', null, '奖补项目'),
+            h('th', null, '结果'),
+            h('th', { class: 'num' }, '金额上限'),
+            h('th', null, '算式'),
+            h('th', null, '依据'),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          calculations.map((c) => {
+            const [label, tone] = STATUS[c.status] ?? [c.status, 'muted'];
+            const cited = answer.citations.find((x) => x.docId === c.citation.docId && x.clauseId === c.citation.clauseId);
+            return h(
+              'tr',
+              null,
+              h('td', null, c.title),
+              h('td', null, h('span', { class: `badge ${tone}` }, label)),
+              h('td', { class: 'num amount' }, c.eligible ? yuan(c.amountYuan) : '—'),
+              h('td', { class: 'formula' }, c.formula),
+              h(
+                'td',
+                null,
+                h(
+                  'button',
+                  { type: 'button', class: 'link', onclick: () => ctx.openClause(c.citation.docId, c.citation.clauseId) },
+                  cited?.label ?? c.citation.clauseId,
+                ),
+              ),
+            );
+          }),
+          answer.totalYuan !== undefined && calculations.filter((c) => c.eligible).length > 1
+            ? h(
+                'tr',
+                { class: 'total' },
+                h('td', { colspan: 2 }, '合计（可叠加部分）'),
+                h('td', { class: 'num amount' }, yuan(answer.totalYuan)),
+                h('td', { colspan: 2 }, ''),
+              )
+            : null,
+        ),
+      ),
+      calculations.some((c) => c.reasons.length > 0)
+        ? h(
+            'ul',
+            { class: 'reasons' },
+            calculations.flatMap((c) => c.reasons.map((r) => h('li', null, `${c.title}：${r}`))),
+          )
+        : null,
     );
   }
 
@@ -290,7 +333,7 @@ export function askScreen(ctx: ConsoleContext) {
 
   async function copyMessage() {
     if (!current) return toast('还没有答复可复制', 'error');
-    toast((await copyText(messageText(current))) ? '已复制答复和条款，可粘贴到微信或短信' : '复制失败，请手动选择文字复制', 'ok');
+    toast((await copyText(callerMessage(current))) ? '已复制答复和条款编号，可粘贴到微信或短信' : '复制失败，请手动选择文字复制', 'ok');
   }
 
   function newCall() {
