@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AdvisorConfig } from './config.js';
+import channelsPlugin, { channelLimitKey, OPERATIONS_ROUTES } from './channels/plugin.js';
 import { AdvisorError } from './errors.js';
 import advisorPlugin, { type AdvisorPluginOptions } from './plugins/advisor.js';
 import authPlugin from './plugins/auth.js';
@@ -87,15 +88,32 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   if (rateLimitRedis) instance.addHook('onClose', async () => void (await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect())));
   await instance.register(rateLimit, {
     ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: 'advisor-rate-limit-' } : {}),
-    max: config.rateLimitPerMinute,
+    // Without a channel key a caller is its IP address; with one (request.channel, set by the channels
+    // plugin's onRequest hook, which runs before this plugin's route-level hook) it is the key, whose total
+    // replaces the per-IP limit: a bot serves all its users from one address.
+    max: (request) => (request.channel ? config.channels.keyPerMinute : config.rateLimitPerMinute),
     timeWindow: 60_000,
-    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
-    // The plugin's own key: IPv6 addresses grouped by subnet. Its IPv6 test is a long regular expression run
-    // on every request; an IPv4 address (no colon) needs none of it.
-    keyGenerator: (request) => (request.ip.includes(':') ? normalizeIP(request.ip) : request.ip.toLowerCase()),
-    errorResponseBuilder: (_request, context) => ({
+    // Enough entries that busy keyed clients and their end users are not evicted (and so reset) early.
+    cache: 100_000,
+    allowList: (request) => OPERATIONS_ROUTES.has(request.url),
+    // The plugin's own key for IPs: IPv6 addresses grouped by subnet. Its IPv6 test is a long regular
+    // expression run on every request; an IPv4 address (no colon) needs none of it.
+    keyGenerator: (request) =>
+      request.channel
+        ? channelLimitKey(request.channel.name)
+        : request.ip.includes(':')
+          ? normalizeIP(request.ip)
+          : request.ip.toLowerCase(),
+    onExceeded: (request) =>
+      instance.metrics.rateLimited.inc({ key: request.channel?.name ?? 'anonymous', scope: request.channel ? 'key' : 'ip' }),
+    errorResponseBuilder: (request, context) => ({
       statusCode: 429,
-      error: { code: 'rate_limited', message: `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试` },
+      error: {
+        code: 'rate_limited',
+        message: request.channel
+          ? `渠道 ${request.channel.name} 的请求总量已达上限（每分钟 ${context.max} 次），请 ${Math.ceil(context.ttl / 1000)} 秒后再试`
+          : `请求过于频繁，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`,
+      },
     }),
   });
   await instance.register(swagger, {
@@ -108,6 +126,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   await instance.register(swaggerUi, { routePrefix: '/docs' });
 
   await instance.register(metricsPlugin);
+  await instance.register(channelsPlugin);
   await instance.register(knowledgePlugin);
   await instance.register(qaLogPlugin);
   await instance.register(advisorPlugin, { sessions: options.sessions });

@@ -39,8 +39,15 @@ export const configSchema = z.object({
   ANALYSIS_CACHE_SIZE: integer(0, 1_000_000).default(2000),
   SESSION_TTL_MINUTES: integer(1, 7 * 24 * 60).default(120),
   REDIS_URL: z.url({ message: 'must be a redis:// URL' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL, such as postgres://advisor:secret@127.0.0.1:5432/advisor' })
+    .optional(),
 
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(120),
+  CHANNEL_KEYS: z.string().optional(),
+  CHANNEL_END_USER_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(20),
+  CHANNEL_KEY_LIMIT_PER_MINUTE: integer(1, 10_000_000).default(1200),
   CORS_ORIGINS: z.string().default(''),
   TRUST_PROXY: booleanFlag.default(false),
 
@@ -63,12 +70,25 @@ export interface AdvisorConfig {
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number };
   embeddings?: { baseURL: string; model: string; apiKey?: string; dimensions: number };
   sessions: { max: number; ttlMs: number; redisUrl?: string };
+  /** PostgreSQL for the Q&A log, feedback and console sign-ins; SQLite under dataDir when absent. */
+  databaseUrl?: string;
   /** Questions kept analysed (normalised, retrieved); 0 turns the memo off. */
   analysisCacheSize: number;
   rateLimitPerMinute: number;
+  /**
+   * Keyed clients (the bot, a mini-program backend…): each key's name and the SHA-256 of the key, and the
+   * limits that replace the per-IP one for them (per end user named in X-End-User, and per key in total).
+   */
+  channels: { keys: ChannelKeyEntry[]; endUserPerMinute: number; keyPerMinute: number };
   corsOrigins: string[];
   trustProxy: boolean;
   console: { token?: string; users: { name: string; passwordHash: string }[]; sessionMs: number };
+}
+
+export interface ChannelKeyEntry {
+  name: string;
+  /** SHA-256 of the key, lower-case hex. */
+  sha256: string;
 }
 
 export class ConfigError extends Error {
@@ -109,8 +129,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { baseURL: c.EMBEDDINGS_BASE_URL, model: c.EMBEDDINGS_MODEL!, apiKey: c.EMBEDDINGS_API_KEY, dimensions: c.EMBEDDINGS_DIMENSIONS! }
       : undefined,
     sessions: { max: c.SESSION_MAX, ttlMs: c.SESSION_TTL_MINUTES * 60_000, redisUrl: c.REDIS_URL },
+    databaseUrl: c.DATABASE_URL,
     analysisCacheSize: c.ANALYSIS_CACHE_SIZE,
     rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
+    channels: {
+      keys: parseChannelKeys(c.CHANNEL_KEYS),
+      endUserPerMinute: c.CHANNEL_END_USER_LIMIT_PER_MINUTE,
+      keyPerMinute: c.CHANNEL_KEY_LIMIT_PER_MINUTE,
+    },
     corsOrigins: c.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
@@ -129,4 +155,42 @@ function parseConsoleUsers(value: string | undefined): { name: string; passwordH
     }
     return { name: entry.slice(0, at).trim(), passwordHash: entry.slice(at + 1).trim() };
   });
+}
+
+/** A channel's name: it appears in metrics labels and logs, so a short identifier. */
+export const CHANNEL_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * `CHANNEL_KEYS=bot:<sha256 hex>,mp-backend:<sha256 hex>` — entries printed by `npm run channel:key -- NAME`.
+ * A repeated name or key is refused: a refusal counted under one name must mean one client.
+ */
+function parseChannelKeys(value: string | undefined): ChannelKeyEntry[] {
+  if (!value?.trim()) return [];
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.indexOf(':');
+      const name = entry.slice(0, Math.max(0, at)).trim();
+      const sha256 = entry
+        .slice(at + 1)
+        .trim()
+        .toLowerCase();
+      if (at <= 0 || !CHANNEL_NAME.test(name) || !/^[0-9a-f]{64}$/.test(sha256)) {
+        throw new ConfigError(
+          'invalid configuration: CHANNEL_KEYS: expected name:sha256 entries separated by commas (make one with npm run channel:key -- NAME)',
+        );
+      }
+      return { name, sha256 };
+    });
+  for (const [i, entry] of entries.entries()) {
+    if (entries.findIndex((e) => e.name === entry.name) !== i) {
+      throw new ConfigError(`invalid configuration: CHANNEL_KEYS: the name "${entry.name}" appears twice`);
+    }
+    if (entries.findIndex((e) => e.sha256 === entry.sha256) !== i) {
+      throw new ConfigError(`invalid configuration: CHANNEL_KEYS: "${entry.name}" has the same key as another entry`);
+    }
+  }
+  return entries;
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The hotline console's browser script: sign-in, five screens (问答 检索 测算 浏览 洞察) and keyboard shortcuts.
+ * The hotline console's browser script: sign-in, six screens (问答 检索 测算 浏览 洞察 知识库) and keyboard shortcuts.
  * Compiled by the service at start-up (esbuild, in memory) and served at /console/app.js.
  */
 import { api, ApiError, whenUnauthorized } from './api.js';
@@ -11,6 +11,7 @@ import { askScreen } from './screens/ask.js';
 import { browseScreen } from './screens/browse.js';
 import { calculateScreen } from './screens/calculate.js';
 import { insightsScreen } from './screens/insights.js';
+import { knowledgeScreen } from './screens/knowledge.js';
 import { searchScreen } from './screens/search.js';
 import type { Clause, Document, StaffSession } from './types.js';
 
@@ -26,7 +27,7 @@ export interface ConsoleContext {
   openClause(docId: string, clauseId: string): void;
 }
 
-const TABS = ['ask', 'search', 'calculate', 'browse', 'insights'] as const;
+const TABS = ['ask', 'search', 'calculate', 'browse', 'insights', 'knowledge'] as const;
 type Tab = (typeof TABS)[number];
 
 let session: StaffSession | undefined;
@@ -68,6 +69,7 @@ const screens = {
   calculate: calculateScreen(ctx),
   browse: browseScreen(ctx),
   insights: insightsScreen(ctx),
+  knowledge: knowledgeScreen(ctx),
 };
 let active: Tab = 'ask';
 
@@ -82,6 +84,7 @@ function switchTab(tab: Tab, focus = true) {
   if (tab === 'calculate') void screens.calculate.load();
   if (tab === 'browse') screens.browse.load();
   if (tab === 'insights') void screens.insights.load();
+  if (tab === 'knowledge') void screens.knowledge.load();
   if (focus) screens[tab].focus();
   history.replaceState(null, '', `#${tab}`);
 }
@@ -203,7 +206,7 @@ function toggleHelp(show = byId('help').hidden) {
 document.addEventListener('keydown', (e) => {
   if (!session) return;
   if (e.altKey && !e.ctrlKey && !e.metaKey) {
-    const digit = /^Digit([1-5])$/.exec(e.code);
+    const digit = /^Digit([1-6])$/.exec(e.code);
     if (digit) {
       e.preventDefault();
       switchTab(TABS[Number(digit[1]) - 1]!);
