@@ -2,23 +2,22 @@
  * The hotline console end to end: the real service on a local port, driven in headless Chromium (Debian's
  * `chromium`, through playwright-core). A screenshot of each screen goes to artifacts/console/ (git-ignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../plugins/auth.js';
 import { buildTestApp } from '../testing/build-test-app.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../testing/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts/console');
 const PASSWORD = 'hotline-agent-password';
 const CALC_QUESTION = '我们是省级专精特新，买了500万设备，市里能补多少？';
 const WEATHER = '明天郑州天气怎么样';
 const HOSTILE = '<img src=x onerror=alert(1)> 明天股市怎么样';
 
-const haveChromium = existsSync(CHROMIUM);
 const skip = !haveChromium && !process.env.CI;
 if (skip) {
   console.warn(
@@ -49,19 +48,7 @@ describe.skipIf(skip)('hotline console in Chromium (1366×768)', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     page = await context.newPage();

@@ -42,10 +42,13 @@ export const GENERATED_FILES = [
 
 const BANNER = `// Generated from server/schemas.ts by \`npm run api:types\`; do not edit. A test fails when this file is stale.`;
 
-/** The TypeScript text of every contract type, one interface or alias each, nested types shared by name. */
-export async function generateApiTypes(): Promise<string> {
+/**
+ * TypeScript declarations for named zod schemas: one interface or alias each, nested types shared by name, the
+ * empty root container left out. Used for every generated types file.
+ */
+export async function typesFromSchemas(types: Record<string, z.ZodType>, rootName: string, banner: string): Promise<string> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(API_TYPES)) registry.add(schema, { id });
+  for (const [id, schema] of Object.entries(types)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, { target: 'draft-7', io: 'output', uri: (id) => `#/definitions/${id}` });
   const definitions = Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
@@ -53,9 +56,9 @@ export async function generateApiTypes(): Promise<string> {
       return [id, { ...rest, title: id }];
     }),
   );
-  const root = { title: 'ApiTypes', type: 'object', additionalProperties: false, definitions };
-  const text = await compile(root as never, 'ApiTypes', {
-    bannerComment: BANNER,
+  const root = { title: rootName, type: 'object', additionalProperties: false, definitions };
+  const text = await compile(root as never, rootName, {
+    bannerComment: banner,
     unreachableDefinitions: true,
     additionalProperties: false,
     strictIndexSignatures: true,
@@ -63,6 +66,11 @@ export async function generateApiTypes(): Promise<string> {
     style: { singleQuote: true, printWidth: 140 },
   });
   // The root is only a container for the definitions.
+  return text.replace(new RegExp(`export interface ${rootName} \\{\\}\\n*`), '');
+}
+
+/** The TypeScript text of every contract type, one interface or alias each, nested types shared by name. */
+export async function generateApiTypes(): Promise<string> {
   const constants = `\n/** Longest question the service accepts (characters). */\nexport const MAX_QUESTION_LENGTH = ${contract.MAX_QUESTION_LENGTH};\n`;
-  return text.replace(/export interface ApiTypes \{\}\n*/, '') + constants;
+  return (await typesFromSchemas(API_TYPES, 'ApiTypes', BANNER)) + constants;
 }
