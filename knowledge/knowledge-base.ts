@@ -28,6 +28,8 @@ export interface KnowledgeBase {
   readonly lexicon: Lexicon;
   /** How the advisor names itself to callers of this base. */
   readonly assistantName: string;
+  /** Sample questions and search terms the console offers for this base. */
+  readonly examples: { questions: string[]; searchTerms: string[] };
   readonly documents: PolicyDocument[];
   readonly clauses: Clause[];
   readonly reports: CleaningReport[];
@@ -275,6 +277,7 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     ruleSets,
     lexicon,
     assistantName: sources.assistantName,
+    examples: sources.examples,
     documents: stored.documents,
     clauses,
     reports: stored.reports,

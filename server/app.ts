@@ -118,7 +118,7 @@ const app: FastifyPluginAsync<AppOptions> = async (instance, options) => {
   });
   await instance.register(swagger, {
     openapi: {
-      info: { title: '郑州市专精特新政策咨询助手 API', description: '金额只来自计算器，或引用自条款原文。', version: '1.0.0' },
+      info: { title: '政策咨询助手 API', description: '金额只来自计算器，或引用自条款原文。', version: '1.0.0' },
       tags: [{ name: '问答' }, { name: '条款' }, { name: '计算器' }, { name: '兼容接口' }, { name: '运维' }],
     },
     transform: jsonSchemaTransform,

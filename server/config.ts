@@ -23,6 +23,10 @@ export const configSchema = z.object({
   KNOWLEDGE_BASE: z.string().min(1).optional(),
   KNOWLEDGE_DIST_DIR: z.string().min(1).optional(),
   HOTLINE: z.string().min(1).default(DEFAULT_HOTLINE),
+  CLAUSE_LINK_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/\S*\{clauseId\}\S*$/, { message: 'must be an http(s) URL containing {clauseId} (and optionally {docId})' })
+    .optional(),
 
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().min(1).optional(),
@@ -67,6 +71,11 @@ export interface AdvisorConfig {
   knowledgeBase?: string;
   knowledgeDistDir?: string;
   hotline: string;
+  /**
+   * Where a clause can be read by the public (a policy browser): `{docId}` and `{clauseId}` are replaced.
+   * When set, the text an agent copies to a caller carries the link of each clause it cites.
+   */
+  clauseLinkTemplate?: string;
   llm?: { baseURL: string; model: string; apiKey?: string; timeoutMs: number; maxRetries: number };
   embeddings?: { baseURL: string; model: string; apiKey?: string; dimensions: number };
   sessions: { max: number; ttlMs: number; redisUrl?: string };
@@ -122,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     knowledgeBase: c.KNOWLEDGE_BASE,
     knowledgeDistDir: c.KNOWLEDGE_DIST_DIR,
     hotline: c.HOTLINE,
+    clauseLinkTemplate: c.CLAUSE_LINK_TEMPLATE,
     llm: c.LLM_BASE_URL
       ? { baseURL: c.LLM_BASE_URL, model: c.LLM_MODEL!, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS, maxRetries: c.LLM_MAX_RETRIES }
       : undefined,

@@ -68,7 +68,13 @@ export const CalculationResult = z.object({
   ruleId: z.string(),
   title: z.string(),
   eligible: z.boolean(),
-  amountYuan: z.number().int().nonnegative().describe('整数元；政策允许的上限'),
+  amountYuan: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      '整数元；可申请（eligible）时为政策允许的上限；待补充信息（needs-facts）时为所问情形下政策允许的最高额，是否符合尚待核对；不符合时为 0',
+    ),
   formula: z.string(),
   citation: z.object({ docId: z.string(), clauseId: z.string() }),
   assumptions: z.array(z.string()),
@@ -144,7 +150,15 @@ export const DocumentSummary = z.object({
   clauses: z.number().int(),
 });
 
-export const DocumentsResponse = z.object({ documents: z.array(DocumentSummary) });
+/** The base the service answers for, as the console presents it. */
+export const BaseSummary = z.object({
+  assistantName: z.string().describe('助手名称，例如“某某政策咨询助手”'),
+  examples: z.array(z.string()).describe('示例问题'),
+  searchTerms: z.array(z.string()).describe('检索示例关键词'),
+  clauseLinkTemplate: z.string().optional().describe('条款公开链接模板（含 {docId}、{clauseId}），配置了 CLAUSE_LINK_TEMPLATE 时给出'),
+});
+
+export const DocumentsResponse = z.object({ documents: z.array(DocumentSummary), base: BaseSummary });
 export const DocumentResponse = z.object({ document: DocumentSummary, clauses: z.array(ClauseBody) });
 export const ClauseResponse = z.object({
   clause: ClauseBody,
@@ -159,7 +173,9 @@ export const FeedbackRequest = z.strictObject({
 });
 
 export const CalculateRequest = z.strictObject({
-  facts: z.record(z.string().max(64), z.unknown(), { message: 'facts 必须是对象，例如 {"level":"provincial","investmentYuan":"500万"}' }),
+  facts: z.record(z.string().max(64), z.unknown(), {
+    message: 'facts 必须是对象（事实编号 → 取值，如 {"某事实":"500万"}），可用的事实见 GET /v1/calculator/inputs',
+  }),
   asOf: isoDate.optional(),
   policyId: z.string().max(64).optional(),
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import cheerio, { type CheerioNode } from 'cheerio';
+import * as cheerio from 'cheerio';
+import { isTag, isText, type ChildNode } from 'domhandler';
 import mammoth from 'mammoth';
 
 /**
@@ -155,14 +156,14 @@ export function htmlToText(html: string): HtmlText {
     if (text !== '') lines.push(text);
     line = '';
   };
-  const walk = (nodes: CheerioNode[] | undefined) => {
-    for (const node of nodes ?? []) {
-      if (node.type === 'text') {
-        line += node.data ?? '';
+  const walk = (nodes: ChildNode[]) => {
+    for (const node of nodes) {
+      if (isText(node)) {
+        line += node.data;
         continue;
       }
-      if (node.type !== 'tag') continue;
-      const name = (node.name ?? '').toLowerCase();
+      if (!isTag(node)) continue;
+      const name = node.name.toLowerCase();
       if (name === 'br') {
         flush();
         continue;
@@ -175,7 +176,7 @@ export function htmlToText(html: string): HtmlText {
       else if (name === 'td' || name === 'th') line += ' ';
     }
   };
-  walk($.root().get()[0]?.children);
+  walk($.root().contents().toArray());
   flush();
   return { text: lines.join('\n'), ...(title ? { titleHint: title } : {}), ...(chrome > 0 ? { dropped: chrome } : {}) };
 }

@@ -35,7 +35,13 @@ export const manifestSchema = z
   .object({
     /** How the advisor names itself to callers of this base (郑州市专精特新政策咨询助手). */
     assistant: z
-      .object({ name: z.string().min(1) })
+      .object({
+        name: z.string().min(1),
+        /** Sample questions the console offers as one-click chips; they name the base's own terms. */
+        examples: z.array(z.string().min(1).max(120)).max(8).default([]),
+        /** Sample search terms the console's clause search suggests. */
+        searchTerms: z.array(z.string().min(1).max(20)).max(8).default([]),
+      })
       .strict()
       .optional(),
     documents: z.array(manifestEntrySchema).min(1),

@@ -19,6 +19,8 @@ export interface LoadedSources {
   inputsHash: string;
   /** How the advisor names itself for this base. */
   assistantName: string;
+  /** The base's sample questions and search terms, for the console (empty when the manifest has none). */
+  examples: { questions: string[]; searchTerms: string[] };
 }
 
 /** Cleans and parses one document described by a manifest entry. */
@@ -105,5 +107,6 @@ export function loadSources(base: BaseFolder, extraHashInputs: string[] = []): L
     primaryDocId: primary.id,
     inputsHash: hashInputs(base, manifest.documents, extraHashInputs),
     assistantName: manifest.assistant?.name ?? '政策咨询助手',
+    examples: { questions: manifest.assistant?.examples ?? [], searchTerms: manifest.assistant?.searchTerms ?? [] },
   };
 }

@@ -19,6 +19,7 @@ export const API_TYPES = {
   SearchResponse: contract.SearchResponse,
   ClauseBody: contract.ClauseBody,
   ClauseResponse: contract.ClauseResponse,
+  BaseSummary: contract.BaseSummary,
   DocumentSummary: contract.DocumentSummary,
   DocumentsResponse: contract.DocumentsResponse,
   DocumentResponse: contract.DocumentResponse,

@@ -66,7 +66,7 @@ export interface CalculationResult {
   title: string;
   eligible: boolean;
   /**
-   * 整数元；政策允许的上限
+   * 整数元；可申请（eligible）时为政策允许的上限；待补充信息（needs-facts）时为所问情形下政策允许的最高额，是否符合尚待核对；不符合时为 0
    */
   amountYuan: number;
   formula: string;
@@ -143,6 +143,28 @@ export interface ClauseResponse {
 }
 /**
  * This interface was referenced by `ApiTypes`'s JSON-Schema
+ * via the `definition` "BaseSummary".
+ */
+export interface BaseSummary {
+  /**
+   * 助手名称，例如“某某政策咨询助手”
+   */
+  assistantName: string;
+  /**
+   * 示例问题
+   */
+  examples: string[];
+  /**
+   * 检索示例关键词
+   */
+  searchTerms: string[];
+  /**
+   * 条款公开链接模板（含 {docId}、{clauseId}），配置了 CLAUSE_LINK_TEMPLATE 时给出
+   */
+  clauseLinkTemplate?: string;
+}
+/**
+ * This interface was referenced by `ApiTypes`'s JSON-Schema
  * via the `definition` "DocumentSummary".
  */
 export interface DocumentSummary {
@@ -168,6 +190,7 @@ export interface DocumentSummary {
  */
 export interface DocumentsResponse {
   documents: DocumentSummary[];
+  base: BaseSummary;
 }
 /**
  * This interface was referenced by `ApiTypes`'s JSON-Schema

@@ -40,7 +40,7 @@ export interface TurnContext {
   answeredPending: boolean;
   asOf: string;
   hotline: string;
-  /** The assistant's name for the base (郑州市专精特新政策咨询助手). */
+  /** The assistant's name for the base (e.g. 某某政策咨询助手). */
   assistantName: string;
   search(text: string, options: { preferAmounts: boolean }): SearchHit[] | Promise<SearchHit[]>;
 }

@@ -3,6 +3,7 @@ import { callerMessage, clauseLabels, detailBlocks, readAloudLines } from './ans
 import type { Answer } from './types.js';
 
 const PLAN = '郑州市专精特新企业三年倍增行动方案（2024—2026年）';
+const BASE = { assistantName: '郑州市专精特新政策咨询助手' };
 
 function answer(partial: Partial<Answer>): Answer {
   return { answer: '', details: '', kind: 'calculation', citations: [], calculations: [], asOf: '2026-06-01', ...partial };
@@ -113,18 +114,39 @@ describe('callerMessage', () => {
           citation('art-8', '第八条', '中小企业促进法'),
         ],
       }),
+      BASE,
     );
     expect(message).toBe(
-      `【郑州市专精特新政策咨询】\n可申请2项，合计最高250万元。\n依据：《${PLAN}》三（一）1、三（七）19；《中小企业促进法》第八条`,
+      `【郑州市专精特新政策咨询助手】\n可申请2项，合计最高250万元。\n依据：《${PLAN}》三（一）1、三（七）19；《中小企业促进法》第八条`,
     );
     expect(message).not.toContain('原文全文');
     expect(message).not.toContain('5,000,000');
   });
 
   it('has no 依据 line when nothing is cited', () => {
-    expect(callerMessage(answer({ kind: 'out_of_scope', answer: '抱歉，这个问题不在范围内。' }))).toBe(
-      '【郑州市专精特新政策咨询】\n抱歉，这个问题不在范围内。',
+    expect(callerMessage(answer({ kind: 'out_of_scope', answer: '抱歉，这个问题不在范围内。' }), BASE)).toBe(
+      '【郑州市专精特新政策咨询助手】\n抱歉，这个问题不在范围内。',
     );
+  });
+
+  it('adds the public link of each cited clause, once, where a link template is configured', () => {
+    const message = callerMessage(
+      answer({
+        answer: '最高200万元。',
+        citations: [citation('item-1', '三（一）1'), citation('item-1', '三（一）1'), citation('item 19', '三（七）19')],
+      }),
+      { ...BASE, clauseLinkTemplate: 'https://zc.example.gov.cn/p/{docId}#{clauseId}' },
+    );
+    const links = message.split('\n').at(-1)!;
+    expect(links.startsWith('条款原文：')).toBe(true);
+    expect(links.split(' ').length).toBe(2);
+    expect(links).toContain('#item-1');
+    expect(links).toContain('#item%2019');
+    expect(callerMessage(answer({ answer: '最高200万元。', citations: [citation('item-1', '三（一）1')] }), BASE)).not.toContain('http');
+  });
+
+  it('names no base when it does not know one yet', () => {
+    expect(callerMessage(answer({ answer: '最高200万元。' }))).toBe('最高200万元。');
   });
 
   it('names each clause once per document', () => {

@@ -2,7 +2,7 @@
  * An answer as the 问答 screen uses it: the short `answer` as sentences to read to a caller, `details` as
  * blocks to show under a fold, and the text an agent pastes into WeChat or an SMS. Pure: no DOM.
  */
-import type { Answer } from './types.js';
+import type { Answer, Base } from './types.js';
 
 /** Splits a line at sentence ends (。！？；), keeping closing quotes and brackets with their sentence. */
 function sentencesOf(line: string): string[] {
@@ -29,7 +29,7 @@ export function readAloudLines(answer: string): string[] {
 }
 
 export type DetailBlock =
-  /** 【设备、软件投资补助】, with what follows it on the same line (an overview's condition), if anything. */
+  /** 【奖补名称】, with what follows it on the same line (an overview's condition), if anything. */
   | { type: 'heading'; text: string; rest: string }
   /** 条件核对：✓ …；✗ … — each condition with whether it held (null: not known yet). */
   | { type: 'checks'; label: string; items: { text: string; met: boolean | null }[] }
@@ -102,12 +102,23 @@ export function clauseLabels(citations: Answer['citations']): string {
   return [...byDocument.values()].map((d) => `《${d.title}》${d.labels.join('、')}`).join('；');
 }
 
+/** The public link of a clause from the configured template, or undefined without one. */
+export function clauseLink(template: string | undefined, docId: string, clauseId: string): string | undefined {
+  if (!template) return undefined;
+  return template.replaceAll('{docId}', encodeURIComponent(docId)).replaceAll('{clauseId}', encodeURIComponent(clauseId));
+}
+
 /**
- * What an agent pastes into WeChat or an SMS for the caller: the short answer and the clauses it rests on,
- * by label, so the caller can look them up. The formula, conditions and clause text stay in the console.
+ * What an agent pastes into WeChat or an SMS for the caller: the base's name, the short answer and the
+ * clauses it rests on, by label, so the caller can look them up — with a link to each clause where a public
+ * policy browser is configured. The formula, conditions and clause text stay in the console.
  */
-export function callerMessage(answer: Answer): string {
-  const lines = ['【郑州市专精特新政策咨询】', answer.answer.trim()];
+export function callerMessage(answer: Answer, base?: Pick<Base, 'assistantName' | 'clauseLinkTemplate'>): string {
+  const lines = [...(base ? [`【${base.assistantName}】`] : []), answer.answer.trim()];
   if (answer.citations.length > 0) lines.push(`依据：${clauseLabels(answer.citations)}`);
+  const links = [
+    ...new Set(answer.citations.map((c) => clauseLink(base?.clauseLinkTemplate, c.docId, c.clauseId)).filter((l) => l !== undefined)),
+  ];
+  if (links.length > 0) lines.push(`条款原文：${links.join(' ')}`);
   return lines.join('\n');
 }

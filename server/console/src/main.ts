@@ -13,12 +13,14 @@ import { calculateScreen } from './screens/calculate.js';
 import { insightsScreen } from './screens/insights.js';
 import { knowledgeScreen } from './screens/knowledge.js';
 import { searchScreen } from './screens/search.js';
-import type { Clause, Document, StaffSession } from './types.js';
+import type { Base, Clause, Document, StaffSession } from './types.js';
 
 export interface ConsoleContext {
   /** Today in China as the service answers and calculates (YYYY-MM-DD). */
   today(): string;
   documents: Document[];
+  /** The base the service answers for: its name, sample questions and search terms, clause link. */
+  base?: Base;
   documentClauses(docId: string): Promise<Clause[]>;
   /** Position of each clause in its document, for telling the clause before from the one after. */
   clauseIndex(docId: string): Promise<Map<string, number>>;
@@ -81,6 +83,8 @@ function switchTab(tab: Tab, focus = true) {
     button.tabIndex = name === tab ? 0 : -1;
     byId(`screen-${name}`).hidden = name !== tab;
   }
+  if (tab === 'ask') screens.ask.load();
+  if (tab === 'search') screens.search.load();
   if (tab === 'calculate') void screens.calculate.load();
   if (tab === 'browse') screens.browse.load();
   if (tab === 'insights') void screens.insights.load();
@@ -118,7 +122,9 @@ async function signedIn(body: StaffSession) {
   expiryTimer = window.setTimeout(() => void checkSession(), Math.max(1000, Math.min(ms + 1000, 2 ** 31 - 1)));
   if (ctx.documents.length === 0) {
     try {
-      ctx.documents.push(...(await api<{ documents: Document[] }>('GET', '/v1/policies')).documents);
+      const body = await api<{ documents: Document[]; base: Base }>('GET', '/v1/policies');
+      ctx.documents.push(...body.documents);
+      ctx.base = body.base;
       if (ctx.documents[0]) void ctx.documentClauses(ctx.documents[0].docId);
     } catch {
       toast('无法加载政策文件列表', 'error');

@@ -4,6 +4,7 @@
  */
 export type {
   Answer,
+  BaseSummary as Base,
   CalculateResponse,
   ClauseBody as Clause,
   ClauseResponse,

@@ -21,10 +21,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const { methods, configured } = app.consoleAuth;
   const signIn = [methods.password ? 'password' : '', methods.token ? 'token' : ''].filter(Boolean).join(' ');
   const html = configured ? page.replace('%SIGN_IN_METHODS%', signIn) : setupPage;
+  // The base can be swapped while the service runs, so its name is filled in per request.
+  const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const scriptTag = `"${createHash('sha256').update(script).digest('base64url').slice(0, 16)}"`;
 
   const sendPage = async (_request: unknown, reply: FastifyReply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(html.replaceAll('%ASSISTANT_NAME%', escape(app.knowledge.assistantName)));
   app.get('/console', { schema: { hide: true } }, sendPage);
   app.get('/console/', { schema: { hide: true } }, sendPage);
   app.get('/console/app.js', { schema: { hide: true } }, async (request, reply) => {

@@ -34,6 +34,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         applicationWindow: d.meta.applicationWindow,
         clauses: d.clauses.length,
       })),
+      base: {
+        assistantName: app.knowledge.assistantName,
+        examples: app.knowledge.examples.questions,
+        searchTerms: app.knowledge.examples.searchTerms,
+        ...(app.config.clauseLinkTemplate ? { clauseLinkTemplate: app.config.clauseLinkTemplate } : {}),
+      },
     }),
   );
 

@@ -7,13 +7,6 @@ import { KIND_LABELS, yuan } from '../format.js';
 import type { ConsoleContext } from '../main.js';
 import type { Answer } from '../types.js';
 
-const EXAMPLES = [
-  '我们是省级专精特新，买了500万设备，市里能补多少？',
-  '创客中国大赛一等奖能奖多少？',
-  '新认定国家级小巨人有什么奖励？',
-  '第19条讲的是什么？',
-];
-
 const STATUS: Record<string, [string, string]> = {
   eligible: ['可申请', 'ok'],
   ineligible: ['不符合', 'muted'],
@@ -48,12 +41,17 @@ export function askScreen(ctx: ConsoleContext) {
         'div',
         { class: 'card empty' },
         h('p', null, '输入来电者的问题，按 Enter 发送。可连续追问（同一来电内记住已说明的情况）。'),
-        h('p', { class: 'muted' }, '试试：'),
-        h(
-          'div',
-          { class: 'chips' },
-          EXAMPLES.map((q) => h('button', { type: 'button', class: 'chip', onclick: () => ask(q) }, q)),
-        ),
+        // The base's own sample questions (its manifest), once the policy list has loaded.
+        ...(ctx.base && ctx.base.examples.length > 0
+          ? [
+              h('p', { class: 'muted' }, '试试：'),
+              h(
+                'div',
+                { class: 'chips' },
+                ctx.base.examples.map((q) => h('button', { type: 'button', class: 'chip', onclick: () => ask(q) }, q)),
+              ),
+            ]
+          : []),
       ),
     );
     render(citations, h('p', { class: 'muted' }, '答复引用的条款原文会显示在这里。'));
@@ -333,7 +331,10 @@ export function askScreen(ctx: ConsoleContext) {
 
   async function copyMessage() {
     if (!current) return toast('还没有答复可复制', 'error');
-    toast((await copyText(callerMessage(current))) ? '已复制答复和条款编号，可粘贴到微信或短信' : '复制失败，请手动选择文字复制', 'ok');
+    toast(
+      (await copyText(callerMessage(current, ctx.base))) ? '已复制答复和条款编号，可粘贴到微信或短信' : '复制失败，请手动选择文字复制',
+      'ok',
+    );
   }
 
   function newCall() {
@@ -362,6 +363,10 @@ export function askScreen(ctx: ConsoleContext) {
   renderHistory();
 
   return {
+    /** Shows the base's sample questions once they are known, unless a call is under way. */
+    load: () => {
+      if (!current && asked.length === 0) showWelcome();
+    },
     focus: () => input.focus(),
     shortcuts: { c: copyAnswer, w: copyMessage, n: newCall } as Record<string, () => unknown>,
   };

@@ -25,7 +25,13 @@ export function searchScreen(ctx: ConsoleContext) {
       h(
         'div',
         { class: 'card empty' },
-        h('p', null, '输入关键词即时检索条款，例如：创客中国、设备补助、小巨人、融资、第19条。'),
+        h(
+          'p',
+          null,
+          ctx.base && ctx.base.searchTerms.length > 0
+            ? `输入关键词即时检索条款，例如：${ctx.base.searchTerms.join('、')}。`
+            : '输入关键词或条款编号即时检索条款。',
+        ),
         h('p', { class: 'muted' }, '↑ ↓ 选择结果，Enter 打开；Esc 清空。'),
       ),
     );
@@ -207,6 +213,10 @@ export function searchScreen(ctx: ConsoleContext) {
   placeholder();
 
   return {
+    /** Shows the base's sample search terms once they are known, unless a search is under way. */
+    load: () => {
+      if (input.value.trim() === '' && !opened) placeholder();
+    },
     focus: () => {
       input.focus();
       input.select();
