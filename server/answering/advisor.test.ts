@@ -69,7 +69,7 @@ const CASES: Case[] = [
   { q: '省级专精特新，设备投了300w，能补多少', kind: 'calculation', amounts: [300_000] },
   { q: '小巨人，设备投资1亿2000万，能补多少', kind: 'calculation', amounts: [2_000_000], never: [12_000_000] },
   { q: '买了500万设备能补多少', kind: 'clarify', says: '省级' },
-  { q: '设备补贴最多补多少', kind: 'lookup', cite: [PLAN, 'item-1'], says: '200万' },
+  { q: '设备补贴最多补多少', kind: 'calculation', cite: [PLAN, 'item-1'], says: '200万' },
   // 创客中国 (三（一）3)
   { q: '我们在创客中国郑州分赛拿了一等奖，能奖多少', kind: 'calculation', amounts: [50_000], cite: [PLAN, 'item-3'] },
   { q: '创客大赛二等奖我们拿了，奖金多少', kind: 'calculation', amounts: [30_000], cite: [PLAN, 'item-3'] },

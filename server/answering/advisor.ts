@@ -234,7 +234,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       Object.entries(session.facts).map(([id, f]) => [id, { value: f.value, said: f.said, how: 'earlier' as const }]),
     );
     const persist = { ...session.facts };
-    // A denied value is withdrawn ("其实我们还不是省级专精特新", "小巨人是我搞错了"), and with it the year of that
+    // A denied value is withdrawn ("其实我们还不是省级资质", "国家级是我搞错了"), and with it the year of that
     // status, which the user had said of a status they no longer claim.
     const withdrawn = new Set<string>();
     for (const d of turn.facts.denied) {
@@ -374,7 +374,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           reading.asks.yesNo ||
           reading.hypothetical ||
           turn.facts.issues.length > 0);
-      // A correction of a fact the conversation's awards read ("小巨人是我搞错了，我们只是省级") changes every one
+      // A correction of a fact the conversation's awards read ("国家级是我搞错了，我们只是省级") changes every one
       // of them, not only the award its words name.
       const changed = new Set([...newFacts, ...turn.facts.denied.map((d) => d.factId)]);
       const correcting =
@@ -440,7 +440,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           );
       } else {
         reply = await handlers[intent.name](ctx, intent);
-        // A general question that named a case ("同一年既评上省级又评上小巨人，能叠加吗") and cannot be worked
+        // A general question that named a case ("同一年既评上省级又评上国家级，能叠加吗") and cannot be worked
         // out without more facts is answered with the awards' terms rather than a question back.
         const weakCase = !reading.own && !reading.ownImplied && !answeredPending && Object.keys(session.facts).length === 0;
         if (intent.name === 'calculate' && reply.intent === 'clarify:missing-fact' && weakCase && !reading.asks.amount) {

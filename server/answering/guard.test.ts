@@ -267,7 +267,9 @@ describe('guard — through the advisor: a template answer with a wrong amount n
     expect(calculated.calculations.map((c) => c.amountYuan)).toEqual([50 * WAN]);
     expect(calculated.answer).toContain(formatYuan(50 * WAN));
     const info = await advisor.ask({ question: '设备补助最高多少' });
-    expect(info.kind).toBe('lookup');
+    // A general question carries the policy's cap as a result still to be checked against the company.
+    expect(info.kind).toBe('calculation');
+    expect(info.calculations.map((c) => [c.status, c.amountYuan])).toEqual([['needs-facts', 200 * WAN]]);
     expect(info.answer).toContain(formatYuan(200 * WAN));
     expect(reports).toEqual([]);
   });

@@ -10,7 +10,7 @@ export interface GuardEvidence {
   userStatedYuan: number[];
   /** Percentages the answer may state: from cited clauses and the calculator. */
   allowedPercents?: number[];
-  /** Rates the user stated of the company (入驻率85%), in digits or in words. */
+  /** Rates the user stated of the company (出租率85%), in digits or in words. */
   userStatedPercents?: number[];
 }
 
@@ -75,7 +75,7 @@ export function checkAnswerAmounts(answer: string, evidence: GuardEvidence): Gua
   for (const m of answer.matchAll(PERCENT)) {
     const value = m[1] ? Number(m[1]) : Number.NaN;
     if (m[1] && !percents.has(value)) violations.push({ kind: 'percent', value, text: m[0] });
-    // 百分之三十: allowed as the very words of a cited clause, or as a rate the user stated (入驻率百分之八十五).
+    // 百分之三十: allowed as the very words of a cited clause, or as a rate the user stated (出租率百分之八十五).
     const spoken = m[2] ? parseMoney(m[2]) : null;
     if (m[2] && !evidence.citedClauseTexts.some((t) => t.includes(m[0])) && !(spoken !== null && userPercents.has(spoken)))
       violations.push({ kind: 'percent', value: Number.NaN, text: m[0] });
@@ -99,7 +99,7 @@ export function guardReply(
   text: string,
   answer: GuardedAnswer,
   userStatedYuan: readonly number[],
-  /** Rates the user stated of the company (入驻率85%), which an answer may repeat back. */
+  /** Rates the user stated of the company (出租率85%), which an answer may repeat back. */
   userStatedPercents: readonly number[] = [],
 ): GuardViolation[] {
   const formulaFigures = answer.calculations.flatMap((c) => amountsStated(c.formula).map((m) => m.yuan));

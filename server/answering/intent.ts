@@ -69,7 +69,7 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     reading.documentsNamed.length > 0;
   if (!strong && (reading.notCovered || reading.unrelated)) return { name: 'out-of-scope', reason: 'other-topic' };
   // Another region declines when it owns the question (its policy, the company's seat), or when nothing else in
-  // the message is the base's: "在上海参展，展位费能补多少" is a question about this base's award.
+  // the message is the base's: "在上海参展，参展费能补多少" is a question about this base's award.
   const awardSignal = state.topicsNamed || state.companyFacts > 0;
   if (
     reading.otherRegion &&

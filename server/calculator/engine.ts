@@ -45,7 +45,10 @@ export interface RuleResult {
   ruleId: string;
   title: string;
   eligible: boolean;
-  /** Integer yuan: the upper bound the policy allows (它写的是“不超过”); 0 unless eligible. */
+  /**
+   * Integer yuan: the upper bound the policy allows (它写的是“不超过”) when eligible; 0 when not. A general
+   * question's answer may carry a needs-facts result whose amount is the most the policy pays in the case named.
+   */
   amountYuan: number;
   formula: string;
   citation: Citation;

@@ -68,7 +68,7 @@ export function readClauses(
   let sentence = 0;
   for (const segment of segments) {
     const text = normaliseForReading(segment.text, [lang.english, ...glossaries]);
-    // In English, spaces separate words, not clauses (the glossary turns "provincial SRDI" into "省级 专精特新").
+    // In English, spaces separate words, not clauses (the glossary turns "provincial SRDI" into "省级 资质").
     const latin = (segment.text.match(/[A-Za-z]/g) ?? []).length;
     const english = latin > segment.text.replace(/\s/g, '').length / 2;
     const clauseEnd = english ? CLAUSE_END_ENGLISH : CLAUSE_END;
@@ -106,7 +106,7 @@ export function readClauses(
 }
 
 /**
- * Whether a phrase found in a clause is negated: a negator right before it (还不是省级专精特新), between its
+ * Whether a phrase found in a clause is negated: a negator right before it (还不是省级资质), between its
  * words (省里的补贴没拿过), or right after it (资质没过期). Negators that are part of the phrase itself (没有资质)
  * do not count, and an A-not-A question (有没有拿过) asks rather than denies.
  */
@@ -119,9 +119,9 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
   for (let i = 1; i < hits.length; i++) {
     if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
   }
-  // Negated after the phrase (资质没过期), or withdrawn as a mistake (小巨人是我搞错了).
+  // Negated after the phrase (资质没过期), or withdrawn as a mistake (国家级是我搞错了).
   return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)/.test(after) || MISTAKEN_AFTER.test(after);
 }
 
-/** Words right after a phrase that call it a mistake: "小巨人是我搞错了", "国家级那个说错了". */
+/** Words right after a phrase that call it a mistake: "国家级是我搞错了", "国家级那个说错了". */
 export const MISTAKEN_AFTER = /^(?:的)?(?:那个|这个)?(?:是)?(?:我|我们)?(?:给)?(?:搞错|弄错|说错|记错|写错|搞混|打错|填错|不对)/;

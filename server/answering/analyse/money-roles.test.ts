@@ -188,3 +188,16 @@ describe('class 4 — a rumour stated as fact: percentages the message attribute
     expect(readPercentClaims(clausesOf('我们是省级专精特新，设备投了500万'))).toEqual([]);
   });
 });
+
+describe('class 9 — a figure put to the advisor as the user’s own guess at the result is a claim, not a fact', () => {
+  it.each<[string, number, MoneyRole]>([
+    ['不含税正好100万 能不能申请 能的话就是10万吧', 100_000, 'benefit'],
+    ['设备500万，算下来应该是50万吗', 500_000, 'benefit'],
+    ['估计有20万吧', 200_000, 'benefit'],
+    // A figure said plainly is still the company's.
+    ['不含税正好100万 能不能申请', 1_000_000, 'stated'],
+    ['设备就是300万', 3_000_000, 'stated'],
+  ])('%s → %d is %s', (message, yuan, role) => {
+    expect(figure(message, yuan).role).toBe(role);
+  });
+});

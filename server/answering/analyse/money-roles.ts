@@ -37,7 +37,12 @@ export interface ReadMoney extends MoneyMention {
 const EXCLUDING = /不含税|未税|税后|除税|不含增值税|去税|净价|ex-?vat|excluding vat|net of vat/;
 const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|including vat|incl\.? vat|gross/;
 // 不含税金额 is the amount without tax, not a tax line.
-const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
+const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
+// On a VAT invoice 金额 is the amount before tax (金额 + 税额 = 价税合计): so read when a tax line is given too.
+const INVOICE_AMOUNT = /(?<![含总])金额(?:一栏|栏|为|是|：|:|\s)*$/;
+// A figure put to the advisor as the user's own guess at the result (能的话就是10万吧、算下来应该是50万吗).
+const GUESS_BEFORE = /(?:就是|也就是|应该是|应该有|估计是|估计有|那是|是不是|是否是)\s?$/;
+const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是不是|没错吧|[?？])/;
 // An award or subsidy figure: the money words right after it, or a verb of giving / a limit right before it.
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
 const BENEFIT_BEFORE =
@@ -84,6 +89,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       else if (THRESHOLD_BEFORE.test(before) || THRESHOLD_AFTER.test(after)) role = 'threshold';
       else if (RECEIVED_BEFORE.test(before) && BENEFIT_CLAUSE.test(text) && !clause.hearsay && !clause.question) role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
+      else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
       const read: ReadMoney = {
         ...m,
         clause: clause.index,
@@ -97,6 +103,25 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       if (!m.approximate && lang.approximate.test(ownBefore.slice(-4))) read.approximate = true;
       out.push(read);
     });
+  }
+  const taxes = out.filter((m) => m.role === 'tax');
+  // Invoice arithmetic: a figure that is another plus a tax line is their tax-inclusive total (金额 + 税额 =
+  // 价税合计; 借 设备 640万 + 进项税 83.2万 = 贷 银行存款 723.2万), never a second item to add.
+  for (const tax of taxes) {
+    for (const a of out) {
+      const b = out.find((o) => o !== a && o.role === 'stated' && a.role === 'stated' && o.yuan === a.yuan + tax.yuan);
+      if (!b) continue;
+      b.basis = 'including-tax';
+      a.basis ??= 'excluding-tax';
+    }
+  }
+  if (taxes.length > 0) {
+    for (const m of out) {
+      if (m.role !== 'stated' || m.basis) continue;
+      const clause = clauses[m.clause]!;
+      const before = (m.index === 0 ? labelBefore(clauses, clause) : '') + clause.text.slice(Math.max(0, m.index - 8), m.index);
+      if (INVOICE_AMOUNT.test(before)) m.basis = 'excluding-tax';
+    }
   }
   // A clause that only names the basis ("不含税的") qualifies the figure of the clause before it.
   for (const clause of clauses) {
@@ -112,13 +137,15 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
 
 /** Grouped digits with no unit (1,500,000) that an amount label or a tax basis introduces: a figure off an invoice or a table. */
 const GROUPED_FIGURE = /(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d万元亿wkWK])/g;
+// Grouped with two decimals (6,400,000.00): written as money in ledgers and vouchers, whatever its label.
+const LEDGER_FIGURE = /^\d{1,3}(?:,\d{3})+\.\d{2}$/;
 const AMOUNT_LABEL = /(?:不含税|含税|未税|税后|税前|价税合计|税额|金额|总额|合计|小计|总价|单价|投资|投入|费用|价款|价格)[^\d]{0,4}$/;
 
 function labelledFigures(text: string, clauses: readonly MessageClause[], clause: MessageClause): MoneyMention[] {
   const out: MoneyMention[] = [];
   for (const m of text.matchAll(GROUPED_FIGURE)) {
     const before = text.slice(Math.max(0, m.index - 8), m.index) || labelBefore(clauses, clause);
-    if (!AMOUNT_LABEL.test(before)) continue;
+    if (!AMOUNT_LABEL.test(before) && !LEDGER_FIGURE.test(m[0])) continue;
     const yuan = parseMoney(m[0]);
     if (yuan !== null) out.push({ text: m[0], index: m.index, yuan });
   }
@@ -164,7 +191,7 @@ function basisNear(before: string, after: string): TaxBasis | undefined {
 export function readPercentClaims(clauses: readonly MessageClause[]): number[] {
   const out: number[] = [];
   for (const clause of clauses) {
-    // A rate of the company (入驻率85%、增速20%) is a fact about it, not a claim about the policy's rate.
+    // A rate of the company (出租率85%、增速20%) is a fact about it, not a claim about the policy's rate.
     if (!clause.hearsay && !BENEFIT_CLAUSE.test(clause.text) && !/比例|按/.test(clause.text)) continue;
     for (const m of clause.text.matchAll(/(\d+(?:\.\d+)?)\s?%|百分之([一二三四五六七八九十]+)/g)) {
       const value = m[1] !== undefined ? Number(m[1]) : chinesePercent(m[2]!);

@@ -1,5 +1,6 @@
 import { matchFrame } from '../../../knowledge/rules/frames.js';
 import type { Rule } from '../../../knowledge/rules/rules-schema.js';
+import { formatYuan } from '../../../knowledge/text/money.js';
 import { amountText, thresholdText, UPPER_BOUND_LINE, validitySentence, whoQualifies } from '../compose/award-text.js';
 import { rulesOf } from './calculate.js';
 import { statedAmounts } from '../../../knowledge/rules/rule-facts.js';
@@ -25,7 +26,7 @@ export function optionsNamed(ctx: TurnContext): Map<string, Set<string>> {
 }
 
 /**
- * The rules a question's named options point to: for each option named (小巨人 → level national), the rules
+ * The rules a question's named options point to: for each option named (国家级 → level national), the rules
  * that require exactly it, else those that admit it among others. With no option named, every rule.
  */
 function rulesForNamed<T extends { rule: Rule }>(rules: readonly T[], named: ReadonlyMap<string, ReadonlySet<string>>): T[] {
@@ -46,7 +47,30 @@ function rulesForNamed<T extends { rule: Rule }>(rules: readonly T[], named: Rea
 }
 
 /**
- * A general question about an award (新认定小巨人奖多少？设备补助最高多少？), or a rumour about it: the
+ * The most the policy pays in the case a question names, per rule: a fixed amount, the table entry of the one
+ * option named (一等奖 → 5万), or the cap of a rate, band or per-unit amount. Undefined where the amount
+ * depends on what the question leaves open (a prize table with no tier named, a rate with no cap).
+ */
+export function policyMaximum(rule: Rule, only: ReadonlySet<string> | undefined): { yuan: number; basis: string }[] | undefined {
+  const amount = rule.amount;
+  switch (amount.kind) {
+    case 'fixed':
+      return [{ yuan: amount.yuan, basis: '政策定额（上限）' }];
+    case 'byFact': {
+      const rows = Object.entries(amount.table).filter(([value]) => only?.has(value));
+      return rows.length > 0 ? rows.map(([, row]) => ({ yuan: row.yuan, basis: '政策所列该等次金额（上限）' })) : undefined;
+    }
+    case 'staged':
+      return [{ yuan: amount.stages.reduce((sum, stage) => sum + stage.yuan, 0), basis: '各阶段合计（上限）' }];
+    case 'percentOf':
+    case 'bands':
+    case 'perUnit':
+      return amount.capYuan !== undefined ? [{ yuan: amount.capYuan, basis: '政策上限' }] : undefined;
+  }
+}
+
+/**
+ * A general question about an award (新认定国家级奖多少？设备补助最高多少？), or a rumour about it: the
  * policy's amount or cap and its conditions first, corrected where the user heard otherwise, then the one
  * fact that would let the advisor work out the company's own amount.
  */
@@ -56,11 +80,46 @@ export function awardInfo(ctx: TurnContext): Reply {
   const rules = rulesForNamed(all, named);
   const lines: string[] = [];
   const shown = rules.slice(0, 4);
+  // "奖多少", "最高多少": the policy's amount for the case named is the answer, as data too — each marked as
+  // what the policy allows at most, with the company's own eligibility still to be checked.
+  // Not for a yes/no (是每年都给吗、改成500万了对吧) nor a rate or threshold asked for: those are look-ups.
+  const asks = ctx.reading.asks;
+  const maxima =
+    (asks.amount || asks.limit) && !asks.yesNo && !asks.rateOrThreshold
+      ? shown.map(({ rule, ruleSet }) => ({
+          rule,
+          ruleSet,
+          maxima: policyMaximum(rule, 'fact' in rule.amount ? named.get(rule.amount.fact) : undefined),
+        }))
+      : [];
+  const calculations = maxima.every((m) => m.maxima !== undefined)
+    ? maxima.flatMap(({ rule, ruleSet, maxima }) =>
+        maxima!.map((m) => ({
+          policyId: ruleSet.id,
+          ruleId: rule.id,
+          title: rule.title,
+          eligible: false,
+          amountYuan: m.yuan,
+          formula: `${m.basis}：${formatYuan(m.yuan)}`,
+          citation: rule.citation,
+          assumptions: [],
+          status: 'needs-facts' as const,
+          conditions: [],
+          missingFacts: [],
+          maxYuan: m.yuan,
+          reasons: [`${whoQualifies(rule)}，贵企业是否符合尚待核对`],
+        })),
+      )
+    : [];
   for (const { rule } of shown) {
     // 各、分别: the whole table; otherwise the entries the question names.
     const only = 'fact' in rule.amount && !ctx.reading.asks.each ? named.get(rule.amount.fact) : undefined;
     const threshold = thresholdText(rule, ctx.decls);
     lines.push(`${rule.title}：${amountText(rule, ctx.decls, only)}${threshold ? `（${threshold}）` : ''}。`);
+  }
+  // The amounts asked for make one first sentence, however many awards they are.
+  if (lines.length > 1 && (ctx.reading.asks.amount || ctx.reading.asks.limit)) {
+    lines.splice(0, lines.length, `${lines.map((l) => l.replace(/。$/, '')).join('；')}。`);
   }
   const correction = claimCorrection(
     ctx,
@@ -119,13 +178,14 @@ export function awardInfo(ctx: TurnContext): Reply {
     }),
     UPPER_BOUND_LINE,
   ].filter((l): l is string => Boolean(l));
+  const priced = calculations.length > 0 && expiredNotes.length === 0;
   return {
-    kind: 'lookup',
+    kind: priced ? 'calculation' : 'lookup',
     intent: correction ? 'award-info:correction' : 'award-info',
     answer: lines.join(''),
     details: details.join('\n'),
     citations: clauses,
-    calculations: [],
+    calculations: priced ? calculations : [],
     ...(deciding && expiredNotes.length === 0 ? { followUp: [deciding.question], pending: deciding.id } : {}),
     topics: ctx.topics.map((t) => t.topic.id),
   };

@@ -92,6 +92,16 @@ export function calculate(ctx: TurnContext): Reply {
     const reason = (r.reasons[0] ?? '').replace(/。$/, '');
     lines.push(`${eligible.length === 0 && lines.length === 0 ? lead : ''}暂不能申请${r.title}：${reason}。`);
   }
+  // A figure worked out from the user's own (含税 less 税额, or ÷ the VAT rate) is said as such, so the owner
+  // sees which number the amount rests on.
+  for (const [id, f] of ctx.facts) {
+    const decl = ctx.decls.get(id);
+    if (decl?.type !== 'money' || f.how === 'default' || typeof f.value !== 'number' || !/[÷−]/.test(f.said ?? '')) continue;
+    if (eligible.length + relevantIneligible.length === 0) continue;
+    lines.push(
+      `${decl.label.replace(/（.*?）/g, '')}按${decl.taxBasis === 'excluding-tax' ? '不含税' : ''}${formatYuan(f.value)}计（${f.said}）。`,
+    );
+  }
   for (const r of worthless) lines.push(`${r.title}按您给的数字计算为0元，请核对所给的面积、数量或金额。`);
   const correction = claimCorrection(
     ctx,

@@ -35,7 +35,7 @@ export function outOfScope(ctx: TurnContext, reason: 'other-region' | 'other-top
 }
 
 /**
- * Facts about the company with nothing asked yet (我们是省级专精特新): say what was understood and which
+ * Facts about the company with nothing asked yet (我们是省级资质): say what was understood and which
  * awards can be worked out from here.
  */
 export function factsNoted(ctx: TurnContext): Reply {

@@ -24,6 +24,7 @@ export const LanguageSchema = z.strictObject({
   askAmount: words,
   askCount: words,
   askLimit: words,
+  askRateOrThreshold: words,
   askYesNo: words,
   askOverview: z.array(FrameSchema).min(1),
   askWhen: words,
@@ -91,6 +92,8 @@ export interface Language {
   askAmount: WordList;
   askCount: WordList;
   askLimit: WordList;
+  /** Asks for a rate or a threshold, not an amount paid. */
+  askRateOrThreshold: WordList;
   askYesNo: WordList;
   askOverview: Frame[];
   askWhen: WordList;
@@ -138,6 +141,7 @@ export function compileLanguage(data: LanguageData): Language {
     askAmount: list('askAmount'),
     askCount: list('askCount'),
     askLimit: list('askLimit'),
+    askRateOrThreshold: list('askRateOrThreshold'),
     askYesNo: list('askYesNo'),
     askOverview: data.askOverview.map(parseFrame),
     askWhen: list('askWhen'),

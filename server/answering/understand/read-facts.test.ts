@@ -65,6 +65,31 @@ describe('class 1 — money as people write it: a pre-tax, tax-only or rough fig
     expect(read.issues).toEqual([expect.objectContaining({ factId: 'investmentYuan', kind, yuan })]);
   });
 
+  // The user's own tax line or VAT rate turns an inclusive figure into the after-tax one, and says how.
+  it.each<[string, number, RegExp]>([
+    ['设备发票价税合计565万元，其中税额65万元', 5_000_000, /565万.*−.*65万/],
+    ['设备采购合同含税金额1695万元，税率13%', 15_000_000, /÷ 1\.13/],
+    ['设备一千一百三十万 含税的 十三个点的票', 10_000_000, /÷ 1\.13/],
+    ['软件价税合计106万，6%的票', 1_000_000, /÷ 1\.06/],
+    // Two invoices, each with its own 金额 (before tax on a VAT invoice) and 税额.
+    [
+      '发票1：金额 3,000,000.00 税额 390,000.00 价税合计 3,390,000.00\n发票2：金额 1,500,000.00 税额 195,000.00 价税合计 1,695,000.00\n都是生产设备',
+      4_500_000,
+      /./,
+    ],
+    // A voucher: the credit is the debit plus input VAT, their inclusive total, not a second item.
+    ['借：固定资产—生产设备 6,400,000.00\n应交税费—应交增值税（进项税额）832,000.00\n贷：银行存款 7,232,000.00', 6_400_000, /./],
+  ])('%s → %d', (message, yuan, said) => {
+    const s = factsRead(message).stated.find((x) => x.factId === 'investmentYuan');
+    expect(s?.value).toBe(yuan);
+    expect(s?.said).toMatch(said);
+  });
+
+  it('a rate that is not a VAT rate, or a tax line for only one of two inclusive figures, derives nothing', () => {
+    expect(factsRead('设备含税1200万，税率20%').issues).toEqual([expect.objectContaining({ kind: 'pre-tax' })]);
+    expect(factsRead('设备A价税合计113万，设备B价税合计226万，A的税额13万').issues).toEqual([expect.objectContaining({ kind: 'pre-tax' })]);
+  });
+
   it('a range keeps both ends in its issue', () => {
     expect(factsRead('设备投了100-200万').issues).toEqual([
       expect.objectContaining({ kind: 'approximate', yuan: 1_000_000, upToYuan: 2_000_000 }),
@@ -182,6 +207,24 @@ describe('class 3 — follow-ups: a case posed, a correction, a short reply', ()
   ])('%s → %s = %s, for this question only', (message, factId, value) => {
     const s = factsRead(message).stated.find((x) => x.factId === factId);
     expect(s).toMatchObject({ value, hypothetical: true });
+  });
+
+  it.each<[string, string, FactValue]>([
+    // A short name denied before it withdraws what was known of it (还不是X、并不是X、也不是X).
+    ['不对，我们还不是国家级', 'level', 'national'],
+    ['其实并不是小巨人', 'level', 'national'],
+  ])('%s → %s %s withdrawn', (message, factId, value) => {
+    const read = factsRead(message, { correctable: [factId], known: new Map([[factId, value]]) });
+    expect(read.denied).toContainEqual(expect.objectContaining({ factId, value }));
+  });
+
+  it('a fact about a status (the year it came) says the company has it, when what was known was just denied', () => {
+    const read = factsRead('不对不对，我们还不是国家级，是今年新评上的省级', {
+      correctable: ['level'],
+      known: new Map<string, FactValue>([['level', 'national']]),
+    });
+    expect(read.stated.find((s) => s.factId === 'level')?.value).toBe('provincial');
+    expect(read.stated.find((s) => s.factId === 'provincialRecognitionYear')?.value).toBe(2026);
   });
 
   it('a statement of fact is not a supposition', () => {

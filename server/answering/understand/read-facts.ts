@@ -31,7 +31,7 @@ export interface StatedFact {
   amongRank?: number;
 }
 
-/** A fact the message denies (还不是省级专精特新): an earlier value equal to it is withdrawn. */
+/** A fact the message denies (还不是省级资质): an earlier value equal to it is withdrawn. */
 export interface DeniedFact {
   factId: string;
   value: FactValue;
@@ -81,13 +81,13 @@ function factClauses(clauses: readonly MessageClause[]): MessageClause[] {
 }
 
 /**
- * A general question that names a status or a case (是不是省级专精特新才能申请？新认定的小巨人奖多少？)
+ * A general question that names a status or a case (是不是省级资质才能申请？新认定的国家级奖多少？)
  * does not state it of the asker's company: only a statement, or a question in the company's own voice, does.
  */
 function statesOfCompany(clause: MessageClause, lang: Language, terms: BaseTerms): boolean {
   // "一、二、三等奖各奖多少": several cases asked about at once are a question about the table.
   if (lang.distributive.test(clause.text)) return false;
-  // "小巨人买设备能补多少": a case named in a question about an award's amount is the case to work out.
+  // "国家级买设备能补多少": a case named in a question about an award's amount is the case to work out.
   return (
     !clause.question ||
     clause.own ||
@@ -217,7 +217,7 @@ export function readFacts(
         continue;
       }
       // The year may be said elsewhere in the sentence or message, unless a figure there ties it to another
-      // event ("我们是小巨人，今年买了设备" says nothing of when the status came).
+      // event ("我们是国家级，今年买了设备" says nothing of when the status came).
       const noFigures = (text: string) => !/\d\s?(?:万|元)|[一二三四五六七八九十百千]万/.test(text);
       const whole = usable.map((c) => c.text).join('，');
       const year =
@@ -248,8 +248,8 @@ export function readFacts(
         const at = clause.text.indexOf(name.toLowerCase());
         return at >= 0 && free(at, name.length);
       });
-      // Or the clause names no status at all, and the message states this one ("我们是省级专精特新，2025年认定的";
-      // "省级…又拿了小巨人，都是今年新认定的" gives the year to both).
+      // Or the clause names no status at all, and the message states this one ("我们是省级资质，2025年认定的";
+      // "省级…又拿了国家级，都是今年新认定的" gives the year to both).
       const namesAnyStatus = target!.options.some(
         (o) =>
           o.frames.some((f) => matchFrame(clause.text, f)) ||
@@ -286,7 +286,7 @@ export function readFacts(
     }
   }
 
-  // Counts: a number with the fact's unit in a clause that names the fact (三件发明专利, 租了500平方).
+  // Counts: a number with the fact's unit in a clause that names the fact (三件专利, 租了500平方).
   for (const clause of usable) {
     if (!statesOfCompany(clause, lang, terms)) continue;
     const candidates: { fact: CompiledFact; cue: FrameMatch; count: ReturnType<typeof findCounts>[number] }[] = [];
@@ -309,7 +309,7 @@ export function readFacts(
       if (nearest) candidates.push({ fact, cue, count: nearest });
     }
     // Every reading of one number is a group: the awards in play decide among them (see readTurn), the phrase
-    // with more parts first (美国发明专利3件 over 发明专利3件); a fact of the same unit that no phrase names is a
+    // with more parts first (美国专利3件 over 专利3件); a fact of the same unit that no phrase names is a
     // reading of rank 0 ("租厂房生产…租了五千平方": the noun said earlier).
     const rank = (c: (typeof candidates)[number]) => c.cue.frame.groups.length * 100 + c.cue.hits.reduce((n, h) => n + h.end - h.start, 0);
     const readings: StatedFact[] = [];
@@ -393,7 +393,7 @@ export function readFacts(
       }
     }
   }
-  // A case posed by a short name in a follow-up ("那如果是国家级的呢", "要是小巨人呢"): it holds for this question
+  // A case posed by a short name in a follow-up ("那如果是国家级的呢", "要是国家级呢"): it holds for this question
   // only, and changes the first fact of the conversation's awards it names.
   const posing = clauses.some((c) => c.source === 'own' && (c.hypothetical || (c.question && /呢$/.test(c.text))));
   if (posing && stated.length === 0) {
@@ -404,6 +404,16 @@ export function readFacts(
         break;
       }
     }
+  }
+  // A fact stated about an option (是今年新评上的省级: the year of the provincial status) says the company has
+  // that option, when the message states no other and what was known of it is unknown or just denied.
+  for (const fact of [...stated]) {
+    const about = terms.facts.get(fact.factId)?.decl.about;
+    if (!about || fact.hypothetical || stated.some((s) => s.factId === about.fact)) continue;
+    const known = options.known?.get(about.fact);
+    if (known !== undefined && !denied.some((d) => d.factId === about.fact && d.value === known)) continue;
+    if (denied.some((d) => d.factId === about.fact && d.value === about.value)) continue;
+    stated.push({ ...fact, factId: about.fact, value: about.value });
   }
   return { stated, denied, issues };
 }
@@ -495,7 +505,7 @@ function readMoneyFact(
   // The only money fact the message speaks of takes the figures that name no other (A 不含税 180万；B …).
   const spokenOf = moneyFacts.filter((f) => ownClauses.some((c) => mentions(c, f.cues)));
   const onlyOne = spokenOf.length === 1 && spokenOf[0] === fact;
-  /** Figures whose words name this fact and others alike (地方综合贡献 of two awards), with this fact's rank. */
+  /** Figures whose words name this fact and others alike (纳税额 of two awards), with this fact's rank. */
   const shared = new Map<ReadMoney, number>();
   const tiedToFact = (m: ReadMoney): boolean => {
     let spent = false;
@@ -565,6 +575,19 @@ function readMoneyFact(
     const wrong = fact.decl.taxBasis === 'excluding-tax' ? 'including-tax' : 'excluding-tax';
     const right = pool.filter((m) => m.basis !== wrong);
     if (right.length === 0) {
+      // The user's own tax line or rate turns the tax-inclusive figure into the one the clause names.
+      const derived = fact.decl.taxBasis === 'excluding-tax' ? withoutTax(pool, money, clauses) : undefined;
+      if (derived) {
+        const last = pool.at(-1)!;
+        return {
+          value: {
+            ...statedIn(byIndex.get(last.clause)!, fact.decl.id, derived.yuan),
+            said: derived.said,
+            hypothetical: pool.some((m) => byIndex.get(m.clause)?.hypothetical),
+          },
+          issues,
+        };
+      }
       const m = pool.at(-1)!;
       return { issues: [{ factId: fact.decl.id, kind: 'pre-tax', yuan: m.yuan, said: said(m) }] };
     }
@@ -623,7 +646,60 @@ function readMoneyFact(
   };
 }
 
-/** The option of an enum fact a message names by a short name and calls a mistake (国家级是我搞错了). */
+/**
+ * A tax-inclusive figure made tax-exclusive with what the user stated alongside it: its tax line (价税合计
+ * 113万，税额13万 → 100万) or the invoice's VAT rate (含税1130万，13个点的票 → 1130万 ÷ 1.13). Each inclusive figure
+ * needs its own tax line, or one rate for all; otherwise nothing is derived and the answer asks.
+ */
+export function withoutTax(
+  inclusive: readonly ReadMoney[],
+  money: readonly ReadMoney[],
+  clauses: readonly MessageClause[],
+): { yuan: number; said: string } | undefined {
+  const taxes = money.filter((m) => m.role === 'tax');
+  const used = new Set<ReadMoney>();
+  const parts: { yuan: number; said: string }[] = [];
+  for (const m of inclusive) {
+    // The nearest unused tax line within two clauses, smaller than the figure it is part of.
+    const tax = taxes
+      .filter((t) => !used.has(t) && Math.abs(t.clause - m.clause) <= 2 && t.yuan < m.yuan)
+      .sort(
+        (a, b) =>
+          Math.abs(a.clause - m.clause) - Math.abs(b.clause - m.clause) || Math.abs(a.index - m.index) - Math.abs(b.index - m.index),
+      )[0];
+    if (!tax) break;
+    used.add(tax);
+    parts.push({ yuan: m.yuan - tax.yuan, said: `${m.text} − 税额${tax.text}` });
+  }
+  if (parts.length === inclusive.length && parts.length > 0) {
+    return { yuan: parts.reduce((sum, p) => sum + p.yuan, 0), said: parts.map((p) => p.said).join(' + ') };
+  }
+  const rate = vatRate(clauses.map((c) => c.text).join('，'));
+  if (rate === undefined || taxes.length > 0) return undefined;
+  // Whole yuan, rounded down: never more than the invoice's own tax-exclusive amount.
+  const yuan = inclusive.reduce((sum, m) => sum + Math.floor((m.yuan * 100) / (100 + rate)), 0);
+  return { yuan, said: `${inclusive.map((m) => m.text).join(' + ')}（含税）÷ ${(1 + rate / 100).toFixed(2)}` };
+}
+
+/** VAT rates in force (13%, 9%, 6%, small-scale 3% and 1%); another figure is not read as one. */
+const VAT_RATES = new Set([13, 9, 6, 3, 1]);
+const CN_DIGITS: Record<string, number> = { 一: 1, 三: 3, 六: 6, 九: 9, 十三: 13 };
+
+/** The VAT rate a message gives for its invoices: 税率13%, 13个点的票, 十三个点, 13% VAT. */
+export function vatRate(text: string): number | undefined {
+  const m =
+    /(?:税率|税点|增值税率|vat rate)\s*(?:是|为|：|:)?\s*(\d{1,2}|十三|[一三六九])\s*(?:%|％|个点|点)?/i.exec(text) ??
+    /(\d{1,2}|十三|[一三六九])\s*(?:个点|个税点|点)(?:的)?(?:票|专票|增值税|税)/.exec(text) ??
+    /(\d{1,2})\s*(?:%|％)\s*(?:的)?(?:票|专票|增值税|税率|vat)/i.exec(text);
+  if (!m) return undefined;
+  const rate = /\d/.test(m[1]!) ? Number(m[1]) : CN_DIGITS[m[1]!];
+  return rate !== undefined && VAT_RATES.has(rate) ? rate : undefined;
+}
+
+/** Words right before a short name that deny it of the company: 还不是、并不是、也不是、没评上. */
+const DENIED_BEFORE = /(?:还|并|也|都|其实)?(?:不是|不算|并非|没评上|没有评上|没认定|未认定)$/;
+
+/** The option of an enum fact a message names by a short name and calls a mistake (国家级是我搞错了) or denies. */
 function mistakenOption(factId: string, clauses: readonly MessageClause[], terms: BaseTerms): DeniedFact | undefined {
   const fact = terms.facts.get(factId);
   if (!fact || fact.decl.type !== 'enum') return undefined;
@@ -635,7 +711,10 @@ function mistakenOption(factId: string, clauses: readonly MessageClause[], terms
     if (clause.source !== 'own') continue;
     for (const n of names) {
       const at = clause.text.indexOf(n.name);
-      if (at >= 0 && MISTAKEN_AFTER.test(clause.text.slice(at + n.name.length))) return { factId, value: n.value, said: clause.text };
+      if (at < 0) continue;
+      // Called a mistake after the name (国家级是我搞错了), or denied right before it (我们还不是国家级).
+      if (MISTAKEN_AFTER.test(clause.text.slice(at + n.name.length)) || DENIED_BEFORE.test(clause.text.slice(Math.max(0, at - 6), at)))
+        return { factId, value: n.value, said: clause.text };
     }
   }
   return undefined;
@@ -693,7 +772,7 @@ function replyTo(
       return day ? make(day.day, day.text) : undefined;
     }
     case 'enum': {
-      // Longest label or alias first, so 国家级小巨人 wins over 国家级; a negated one (不是省级) is no answer.
+      // Longest label or alias first, so 国家级称号 wins over 国家级; a negated one (不是省级) is no answer.
       const names = fact.options
         .flatMap((o) => o.replies.map((name) => ({ value: o.value, name: name.replace(/[，。“”\s]/g, '').toLowerCase() })))
         .sort((a, b) => b.name.length - a.name.length);

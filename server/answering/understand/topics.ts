@@ -8,7 +8,7 @@ import type { StatedFact } from './read-facts.js';
  * is still about that award), or a fact stated that only that topic's rules read.
  */
 export function findTopics(clauses: readonly MessageClause[], terms: BaseTerms, stated: readonly StatedFact[]): CompiledTopic[] {
-  // A topic's words may span the pauses of one spoken sentence ("拿了省级专精特新 又拿了… 都是今年新认定的").
+  // A topic's words may span the pauses of one spoken sentence ("拿了省级资质 又拿了… 都是今年新认定的").
   const texts = sentencesOf(clauses.filter((c) => c.source !== 'hidden' && c.source !== 'other-party'));
   const found = new Set<CompiledTopic>();
   for (const topic of terms.topics) {

@@ -72,6 +72,8 @@ export interface Asks {
   /** Names an award or subsidy (补贴、奖励) or asks what one pays (能拿多少). */
   awardNoun: boolean;
   limit: boolean;
+  /** Asks for a rate or a threshold (按多少比例、门槛多少), not an amount paid. */
+  rateOrThreshold: boolean;
   yesNo: boolean;
   overview: boolean;
   when: boolean;
@@ -107,7 +109,7 @@ function notCoveredIn(clauses: readonly MessageClause[], ctx: ReadingContext): {
  */
 function regionOwns(text: string, region: string, lang: Language): boolean {
   for (let at = text.indexOf(region); at >= 0; at = text.indexOf(region, at + 1)) {
-    // The rest of its clause: 深圳的专精特新设备补贴 (the region's award), not 上海的展会，展位费能补多少.
+    // The rest of its clause: 深圳的资质设备补贴 (the region's award), not 上海的展会，参展费能补多少.
     const after = text.slice(at + region.length, at + region.length + 12).split(/[，。！？,.!?；;\s]/)[0]!;
     if (
       /^(?:市|省|区|县|那边|这边|当地|本地)?(?:的|出台|发布|有|对)?/.test(after) &&
@@ -161,6 +163,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     award: lang.awardWords.test(text) || amountClaims.length > 0,
     each: lang.distributive.test(text),
     limit: lang.askLimit.test(text),
+    rateOrThreshold: lang.askRateOrThreshold.test(text),
     yesNo: lang.askYesNo.test(text),
     overview: own.some((c) => matchAnyFrame(c.text, lang.askOverview)),
     awardNoun: lang.awardNouns.test(text),
