@@ -453,6 +453,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       const statedAmountsYuan = [
         ...reading.money.filter((m) => m.role !== 'benefit').flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan])),
         ...[...facts].filter(([id, f]) => f.how !== 'default' && decls.get(id)?.type === 'money').map(([, f]) => f.value as number),
+        // A figure stated in an earlier turn and replaced in this one ("此前850万元 + 300万元").
+        ...Object.entries(session.facts)
+          .filter(([id, f]) => decls.get(id)?.type === 'money' && typeof f.value === 'number')
+          .map(([, f]) => f.value as number),
       ];
       let answer: AdvisorAnswer = {
         answer: reply.answer,

@@ -40,6 +40,8 @@ const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|includin
 const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
 // On a VAT invoice 金额 is the amount before tax (金额 + 税额 = 价税合计): so read when a tax line is given too.
 const INVOICE_AMOUNT = /(?<![含总])金额(?:一栏|栏|为|是|：|:|\s)*$/;
+// A figure said to replace another (改成、换成): in a case posed about the company's own figures, its new value.
+const CHANGED_TO = /(?:改成|改为|换成|变成|变为|调成|调到)\s?$/;
 // A figure put to the advisor as the user's own guess at the result (能的话就是10万吧、算下来应该是50万吗).
 const GUESS_BEFORE = /(?:就是|也就是|应该是|应该有|估计是|估计有|那是|是不是|是否是)\s?$/;
 const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是不是|没错吧|[?？])/;
@@ -90,6 +92,8 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       else if (RECEIVED_BEFORE.test(before) && BENEFIT_CLAUSE.test(text) && !clause.hearsay && !clause.question) role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
       else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
+      // "如果改成2600万呢": a case posed with a changed figure of the company's, not a changed award.
+      if (role === 'benefit' && clause.hypothetical && !BENEFIT_CLAUSE.test(text) && CHANGED_TO.test(before)) role = 'stated';
       const read: ReadMoney = {
         ...m,
         clause: clause.index,

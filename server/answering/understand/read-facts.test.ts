@@ -227,6 +227,35 @@ describe('class 3 — follow-ups: a case posed, a correction, a short reply', ()
     expect(read.stated.find((s) => s.factId === 'provincialRecognitionYear')?.value).toBe(2026);
   });
 
+  it.each<[string, string, FactValue]>([
+    // A short name the company says it has: 我们是X的、去年评的X.
+    ['我们是省级的，设备投了500万', 'level', 'provincial'],
+    ['我们去年12月评的省级', 'level', 'provincial'],
+    ['公司属于国家级', 'level', 'national'],
+  ])('%s → %s = %s', (message, factId, value) => {
+    expect(stated(message, factId)).toBe(value);
+  });
+
+  it('a short name that starts a longer term, or is asked about, is not the company’s', () => {
+    expect(stated('我们是省级的集群', 'level')).toBeUndefined();
+    expect(stated('是省级的才能申请吗', 'level')).toBeUndefined();
+  });
+
+  it('a case posed with a changed figure of the company’s is that figure, for this question only', () => {
+    const s = factsRead('如果改成2600万呢', { contextFacts: ['investmentYuan'], known: new Map([['investmentYuan', 18_000_000]]) }).stated;
+    expect(s.find((x) => x.factId === 'investmentYuan')).toMatchObject({ value: 26_000_000, hypothetical: true });
+  });
+
+  it('a figure added to the one known, with the total asked, is their sum and says so', () => {
+    const s = factsRead('再加一套MES软件不含税300万呢 一共多少', { known: new Map([['investmentYuan', 8_500_000]]) }).stated;
+    expect(s.find((x) => x.factId === 'investmentYuan')).toMatchObject({ value: 11_500_000, said: expect.stringContaining('850万') });
+  });
+
+  it('naming what a figure was for and taking it back withdraws the figure', () => {
+    const read = factsRead('设备那个不算了，采购合同取消了', { known: new Map([['investmentYuan', 22_000_000]]) });
+    expect(read.denied).toContainEqual(expect.objectContaining({ factId: 'investmentYuan', value: 22_000_000 }));
+  });
+
   it('a statement of fact is not a supposition', () => {
     expect(factsRead('我们是省级专精特新，设备投了500万').stated.every((s) => !s.hypothetical)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { matchAnyFrame, matchFrame, parseFrame, type Frame, type FrameMatch } from '../../../knowledge/rules/frames.js';
 import type { FactValue } from '../../calculator/facts.js';
+import { formatYuan } from '../../../knowledge/text/money.js';
 import { isNegated, MISTAKEN_AFTER, type MessageClause } from '../analyse/clauses.js';
 import { findCounts, findDays } from '../analyse/counts.js';
 import { yearOf, yearsIn } from '../analyse/dates.js';
@@ -370,6 +371,12 @@ export function readFacts(
     const result = readMoneyFact(fact, clauses, money, terms, lang, options);
     if (result.value) stated.push(result.value);
     issues.push(...result.issues);
+    // "设备那个不算了、采购合同取消了": the figure known for this fact is taken back, by naming what it was for.
+    const known = options.known?.get(fact.decl.id);
+    const withdrawing = usable.find(
+      (c) => mentions(c, fact.cues) && FACT_WITHDRAWN.test(c.text) && !money.some((m) => m.clause === c.index),
+    );
+    if (!result.value && known !== undefined && withdrawing) denied.push({ factId: fact.decl.id, value: known, said: withdrawing.text });
   }
 
   // A short reply to the question asked last.
@@ -404,6 +411,12 @@ export function readFacts(
         break;
       }
     }
+  }
+  // A short name the company says it has (我们是省级的、去年评的省级): the fact of the conversation's awards, or the
+  // first in conversation order, that has the name and nothing in the message states otherwise.
+  for (const short of ownShortNames(usable, terms, options)) {
+    if (stated.some((x) => x.factId === short.factId) || denied.some((d) => d.factId === short.factId)) continue;
+    stated.push(short);
   }
   // A fact stated about an option (是今年新评上的省级: the year of the provincial status) says the company has
   // that option, when the message states no other and what was known of it is unknown or just denied.
@@ -630,13 +643,23 @@ function readMoneyFact(
     });
     value = source.reduce((sum, m) => sum + m.yuan, 0);
   }
+  // "再加一套软件300万，一共多少": a figure added to the one already known, when the message adds and asks the total.
+  const said0 = source.map(said).join(' + ');
+  let saidAll = said0;
+  if (typeof known === 'number' && !total && source.every((m) => m.yuan !== known)) {
+    const words = source.map((m) => byIndex.get(m.clause)!.text).join('，');
+    if (lang.additive.test(words) && lang.total.test(clauses.map((c) => c.text).join('，'))) {
+      value += known;
+      saidAll = `此前${formatYuan(known)} + ${said0}`;
+    }
+  }
   const first = byIndex.get(source[0]!.clause)!;
   const sharedBy = source.find((m) => shared.has(m));
   return {
     value: {
       factId: fact.decl.id,
       value,
-      said: source.map(said).join(' + '),
+      said: saidAll,
       clause: Math.max(...source.map((m) => m.clause)),
       hypothetical: source.some((m) => byIndex.get(m.clause)?.hypothetical) || first.hypothetical,
       how: 'stated',
@@ -694,6 +717,40 @@ export function vatRate(text: string): number | undefined {
   if (!m) return undefined;
   const rate = /\d/.test(m[1]!) ? Number(m[1]) : CN_DIGITS[m[1]!];
   return rate !== undefined && VAT_RATES.has(rate) ? rate : undefined;
+}
+
+/** Words that take back what a fact was said to be: 不算了、取消了、不要了、作废、没买成. */
+const FACT_WITHDRAWN = /不算了?|取消了|不要了|作废|去掉|不用算|没买成|退掉了|退货了|cancel(?:led|ed)?/;
+
+/** The company's own statement before a short name: 我们是、我司属于、去年评的、评上了、拿了. */
+const OWN_BEFORE =
+  /(?:我们|我司|我公司|本公司|公司|企业|咱们|我们公司)[^，。]{0,8}?(?:是|属于|算|评的|评上了?|评了|认定的|认定了|拿了|拿的|获评)$|^(?:是|属于|评的|评上了?|评了|认定的)$/;
+
+/** Short names (aliases) of enum options the company says it has, one per fact, in the facts' order. */
+function ownShortNames(clauses: readonly MessageClause[], terms: BaseTerms, options: ReadFactsOptions): StatedFact[] {
+  const inPlay = new Set([...(options.conversationFacts ?? []), ...(options.correctable ?? [])]);
+  const facts = [...terms.facts.values()].filter((f) => f.decl.type === 'enum');
+  // Facts the conversation is about come first; the rest in the order the base asks for them.
+  facts.sort((a, b) => Number(inPlay.has(b.decl.id)) - Number(inPlay.has(a.decl.id)));
+  const out: StatedFact[] = [];
+  const claimed = new Set<string>();
+  for (const clause of clauses) {
+    if (clause.hypothetical || clause.question) continue;
+    for (const fact of facts) {
+      for (const option of fact.options) {
+        for (const name of option.replies.map((r) => r.replace(/[，。“”\s]/g, '').toLowerCase()).filter((n) => [...n].length >= 2)) {
+          const at = clause.text.indexOf(name);
+          const key = `${clause.index}:${at}:${name}`;
+          if (at < 0 || claimed.has(key) || !OWN_BEFORE.test(clause.text.slice(Math.max(0, at - 14), at))) continue;
+          // The name is the end of what is said (省级的、省级，), not the start of a longer term (省级集群).
+          if (!/^(?:的|了|啦|呀|啊)?(?:[，。,.!！?？\s]|$)/.test(clause.text.slice(at + name.length))) continue;
+          claimed.add(key);
+          if (!out.some((o) => o.factId === fact.decl.id)) out.push(statedIn(clause, fact.decl.id, option.value));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Words right before a short name that deny it of the company: 还不是、并不是、也不是、没评上. */

@@ -185,7 +185,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     ownImplied: own.some((c) => !c.hearsay && !c.otherParty && /[了过](?![吗呢么嘛])/.test(c.text) && lang.askAmount.test(c.text)),
     hypothetical: own.some((c) => c.hypothetical),
     hearsay: own.some((c) => c.hearsay),
-    smalltalk: parts.length > 0 && parts.every(smalltalkPart),
+    smalltalk: parts.length > 0 && (parts.every(smalltalkPart) || courtesyWithRemark(parts, smalltalkPart, lang, money.length, ctx, text)),
     refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
     injectedClauses,
     unrelated: own.some((c) => matchAnyFrame(c.text, lang.unrelated) !== undefined),
@@ -198,6 +198,49 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
   };
 }
 
+/**
+ * A greeting or thanks with a remark that asks nothing of the policies: praise (解答得很清楚), a question about the
+ * assistant put another way (你是机器人还是真人啊), emphasis (a lot). The remark names no money, no base term and
+ * asks no question of its own — "你好，营业执照怎么办" is a question, not a greeting.
+ */
+function courtesyWithRemark(
+  parts: readonly string[],
+  isCourtesy: (p: string) => boolean,
+  lang: Language,
+  figures: number,
+  ctx: ReadingContext,
+  text: string,
+): boolean {
+  if (figures > 0 || ctx.baseWords.some((w) => text.includes(w))) return false;
+  // A part that opens with a greeting or thanks (thanks a lot, 谢谢你解答得很清楚) leaves its rest as a remark.
+  const openers = [...lang.smalltalk].filter((w) => [...w].length >= 2).sort((a, b) => b.length - a.length);
+  let courteous = false;
+  const remarks: string[] = [];
+  for (const part of parts) {
+    if (isCourtesy(part)) {
+      courteous = true;
+      continue;
+    }
+    const opener = openers.find((w) => part.toLowerCase().startsWith(w));
+    if (opener) courteous = true;
+    remarks.push(opener ? part.slice(opener.length).trim() : part);
+  }
+  return (
+    courteous &&
+    remarks.every((p) => {
+      const remark = p.replace(/\p{Extended_Pictographic}/gu, '').trim();
+      if (remark === '') return true;
+      if ([...remark].length > 16 || REQUEST.test(remark)) return false;
+      // Said to the assistant about itself (你是…、are you…), or no question at all.
+      if (/^(?:你|您|are you|you)/i.test(remark)) return true;
+      return !lang.questionMarkers.test(remark);
+    })
+  );
+}
+
+/** A remark that asks for something done (想注册商标、帮我查一下、需要办理): a request, not a courtesy. */
+const REQUEST = /想|要|需要|请|帮|办|申请|咨询|问|查|want|need|please|help|apply/i;
+
 /** What a message states in its conversation: facts (with the fact asked for last) and the awards it is about. */
 export interface TurnReading {
   facts: FactsRead;
@@ -209,7 +252,9 @@ export interface TurnReading {
 export function readTurn(reading: TextReading, ctx: ReadingContext, options: ReadFactsOptions): TurnReading {
   const read = readFacts(reading.clauses, reading.money, ctx.terms, ctx.lang, options);
   // A message that is nothing but an attempt to restate the rules is answered with the rule it names.
-  const topicClauses = reading.clauses.length > 0 ? reading.clauses : reading.injectedClauses;
+  // A clause that takes a figure back (设备那个不算了) does not make its award the subject of the question.
+  const takenBack = new Set(read.denied.map((d) => d.said));
+  const topicClauses = reading.clauses.length > 0 ? reading.clauses.filter((c) => !takenBack.has(c.text)) : reading.injectedClauses;
   const sure = read.stated.filter((s) => s.among === undefined);
   const topics = findTopics(topicClauses, ctx.terms, sure);
   // Words that state one of several facts (租了500平方) state the one the awards in play read, or none.
