@@ -110,6 +110,15 @@ describe('findMoneyMentions', () => {
     ]);
   });
 
+  // Spoken counts of a big unit: 一个亿、两个半亿, kept at their place in the text.
+  it.each([
+    ['设备投了一个半亿', '一个半亿', 150_000_000],
+    ['去年投了两个亿', '两个亿', 200_000_000],
+    ['大概三个半万', '三个半万', 35_000],
+  ])('%s → %s = %d', (text, said, yuan) => {
+    expect(findMoneyMentions(text)).toEqual([expect.objectContaining({ text: said, index: text.indexOf(said), yuan })]);
+  });
+
   it('参 is a digit only before a unit: 参加、参考 beside an amount stay words', () => {
     expect(findMoneyMentions('参加比赛拿了参拾万元').map((m) => m.yuan)).toEqual([300_000]);
     expect(findMoneyMentions('参考500万元').map((m) => m.yuan)).toEqual([5_000_000]);

@@ -289,13 +289,25 @@ const NON_MONEY_AFTER = /^[人名家户个次项条台套件亩吨辆只头张�
 /** A range or an approximate word makes a figure approximate: 一两百万、十几万、几百万. */
 const APPROXIMATE_NUMBER = /^(?:一两|两三|三四|四五|五六|六七|七八|八九|几|十几|几十|几百|几千)/;
 
+const ONE_DIGIT: Record<string, string> = { 一: '1', 两: '2', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
+/**
+ * 一个亿、两个半亿、三个半万 as people say them, rewritten in place to the same length (2 亿, 2.5亿, 3.5万) so that
+ * positions in the text stay where they were.
+ */
+function spokenCounts(text: string): string {
+  return text
+    .replace(/([一两二三四五六七八九])个半([万亿])/g, (_, n: string, unit: string) => `${ONE_DIGIT[n]}.5${unit}`)
+    .replace(/(?<=[\d一两二三四五六七八九十])个(?=亿)/g, ' ');
+}
+
 /**
  * Every money amount in free text, in order. A mention needs a unit or currency marker (元、块、万、亿、
  * w、k、¥、RMB…); years, counts, percentages, dates and phone numbers are not money. A range (100-200万) or a
  * rough figure (八十来万) is reported with its lower end and `approximate`.
  */
 export function findMoneyMentions(text: string): MoneyMention[] {
-  const mapped = mapChars(text);
+  const mapped = spokenCounts(mapChars(text));
   const mentions: MoneyMention[] = [];
   for (const match of mapped.matchAll(MENTION)) {
     const groups = match.groups ?? {};

@@ -443,7 +443,15 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         // A general question that named a case ("同一年既评上省级又评上国家级，能叠加吗") and cannot be worked
         // out without more facts is answered with the awards' terms rather than a question back.
         const weakCase = !reading.own && !reading.ownImplied && !answeredPending && Object.keys(session.facts).length === 0;
-        if (intent.name === 'calculate' && reply.intent === 'clarify:missing-fact' && weakCase && !reading.asks.amount) {
+        // A general how-much question is answered with the policy's amount for the case named (award-info),
+        // unless the fact asked for is the one the amount is computed from (小巨人买设备能补多少 → the investment).
+        const amountBasis = ctx.topics.some((t) =>
+          t.topic.rules.some((id) => {
+            const amount = ctx.terms.rules.get(id)?.rule.amount;
+            return amount !== undefined && 'fact' in amount && amount.fact === reply.pending;
+          }),
+        );
+        if (intent.name === 'calculate' && reply.intent === 'clarify:missing-fact' && weakCase && (!reading.asks.amount || !amountBasis)) {
           reply = await handlers['award-info'](ctx, { name: 'award-info' });
         }
       }

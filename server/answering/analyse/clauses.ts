@@ -51,9 +51,18 @@ function splitOutsideQuotes(text: string, separator: RegExp): string[] {
   return pieces;
 }
 
+/** The speaker making their own words precise (准确说是、确切地说、具体来说), not reporting someone's. */
+const PRECISELY = /(?:准确|确切|具体|严格|精确)(?:地|的)?(?:来)?说(?:是|的话)?/g;
+
+/** Three or more single Chinese characters each followed by one space. */
+const LETTER_SPACED = /(?<![\u3400-\u9fff])(?:[\u3400-\u9fff] ){2,}[\u3400-\u9fff](?![\u3400-\u9fff])/g;
+
 /** The canonical text every matcher reads: Traditional → Simplified, half-width, lower-case Latin, glossary applied. */
 export function normaliseForReading(text: string, glossaries: readonly (readonly [RegExp, string][])[]): string {
-  let out = normaliseInput(text).toLowerCase();
+  // Letter-spaced characters (OCR of a certificate, a heading: 二 等 奖) are one word.
+  let out = normaliseInput(text)
+    .toLowerCase()
+    .replace(LETTER_SPACED, (run) => run.replace(/ /g, ''));
   for (const glossary of glossaries) for (const [pattern, chinese] of glossary) out = out.replace(pattern, chinese);
   return out.replace(/[^\S\n]+/g, ' ').trim();
 }
@@ -67,7 +76,7 @@ export function readClauses(
   const clauses: MessageClause[] = [];
   let sentence = 0;
   for (const segment of segments) {
-    const text = normaliseForReading(segment.text, [lang.english, ...glossaries]);
+    const text = normaliseForReading(segment.text, [lang.dialect, lang.english, ...glossaries]);
     // In English, spaces separate words, not clauses (the glossary turns "provincial SRDI" into "省级 资质").
     const latin = (segment.text.match(/[A-Za-z]/g) ?? []).length;
     const english = latin > segment.text.replace(/\s/g, '').length / 2;
@@ -82,7 +91,8 @@ export function readClauses(
         if (clauseText === '' || /^[\p{P}\p{S}\s]+$/u.test(clauseText)) continue;
         const own = lang.ownCompany.test(clauseText);
         // Hearsay and a supposition run on to the end of their sentence, unless the speaker turns to their own case.
-        if (lang.hearsay.test(clauseText)) hearsay = true;
+        // 准确说是、具体来说 make the speaker's own figure precise; they report nobody else's words.
+        if (lang.hearsay.test(clauseText.replace(PRECISELY, ''))) hearsay = true;
         else if (own && !lang.questionMarkers.test(clauseText)) hearsay = false;
         if (lang.hypothetical.test(clauseText)) hypothetical = true;
         clauses.push({

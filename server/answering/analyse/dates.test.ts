@@ -45,6 +45,9 @@ describe('class 9 — facts taken wrongly: the year a message states (yearOf)', 
     // 上个月 in January is last year.
     ['上个月认定的', '2026-01-20', 2025],
     ['上个月刚认定', '2026-02-20', 2026],
+    // 下个月 in December is next year.
+    ['下个月评上的话', '2026-12-05', 2027],
+    ['下个月新评上', '2026-06-01', 2026],
     // A month says more than 刚: asked in January, 上个月刚 is still last year.
     ['上个月刚认定', '2026-01-20', 2025],
   ])('%s asked on %s → %d', (text, asOf, year) => {

@@ -17,7 +17,7 @@ const RELATIVE: [RegExp, number, boolean][] = [
   [/前年|the year before last/g, -2, false],
   [/明年|下一?年度?|next year/g, 1, false],
   // A month (本月、上个月) says more than 刚/最近: "上个月刚认定" asked in January is last year.
-  [/本月|这个月|上个月|上月/g, 0, true],
+  [/本月|这个月|上个月|上月|下个月|下月|next month|last month|this month/g, 0, true],
   [/刚刚|刚才|刚|最近|近期|新近|recently|just/g, 0, true],
 ];
 
@@ -39,8 +39,15 @@ export function yearsIn(text: string, asOf: string): YearMention[] {
   }
   for (const [pattern, offset, vague] of RELATIVE) {
     for (const m of text.matchAll(pattern)) {
-      const lastMonthInJanuary = (m[0] === '上个月' || m[0] === '上月') && asOf.slice(5, 7) === '01';
-      out.push({ year: asOfYear + offset - (lastMonthInJanuary ? 1 : 0), index: m.index, text: m[0], vague });
+      const month = asOf.slice(5, 7);
+      const lastMonthInJanuary = /^(?:上个?月|last month)$/.test(m[0]) && month === '01';
+      const nextMonthInDecember = /^(?:下个?月|next month)$/.test(m[0]) && month === '12';
+      out.push({
+        year: asOfYear + offset - (lastMonthInJanuary ? 1 : 0) + (nextMonthInDecember ? 1 : 0),
+        index: m.index,
+        text: m[0],
+        vague,
+      });
     }
   }
   return out.sort((a, b) => a.index - b.index);

@@ -40,6 +40,8 @@ const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|includin
 const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
 // On a VAT invoice 金额 is the amount before tax (金额 + 税额 = 价税合计): so read when a tax line is given too.
 const INVOICE_AMOUNT = /(?<![含总])金额(?:一栏|栏|为|是|：|:|\s)*$/;
+// Words right after a figure that make it rough: 出头、左右、上下、开外.
+const ROUGH_AFTER = /^\s?(?:元)?(?:出头|左右|上下|开外|朝上|往上)/;
 // A figure said to replace another (改成、换成): in a case posed about the company's own figures, its new value.
 const CHANGED_TO = /(?:改成|改为|换成|变成|变为|调成|调到)\s?$/;
 // A figure put to the advisor as the user's own guess at the result (能的话就是10万吧、算下来应该是50万吗).
@@ -105,6 +107,8 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       const basis = basisNear(ownBefore, ownAfter);
       if (basis) read.basis = basis;
       if (!m.approximate && lang.approximate.test(ownBefore.slice(-4))) read.approximate = true;
+      // 一千万出头、五百万左右: the word after the figure makes it rough too.
+      if (!m.approximate && ROUGH_AFTER.test(ownAfter)) read.approximate = true;
       out.push(read);
     });
   }

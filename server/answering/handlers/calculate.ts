@@ -19,6 +19,15 @@ import type { KnownFact, Reply, TurnContext } from './context.js';
 export function calculate(ctx: TurnContext): Reply {
   const rules = rulesOf(ctx.topics);
   const issue = ctx.issues.find((i) => rules.some(({ rule }) => factsOfRule(rule).has(i.factId)) && !ctx.facts.has(i.factId));
+  if (issue?.kind === 'approximate' && sameAcrossRange(ctx, issue, rules)) {
+    // A rough figure whose every plausible value gives the same amounts (大概一个半亿: far past the cap) is used.
+    const facts = new Map(ctx.facts).set(issue.factId, {
+      value: issue.yuan,
+      said: `约${issue.said}（在约数上下两成的范围内金额都相同）`,
+      how: 'stated',
+    });
+    return calculate({ ...ctx, facts, issues: ctx.issues.filter((i) => i !== issue) });
+  }
   if (issue) return moneyIssueReply(ctx, issue, rules);
 
   const byRuleSet = new Map<RuleSet, Rule[]>();
@@ -221,6 +230,26 @@ function clarifyReply(ctx: TurnContext, waiting: readonly RuleResult[], ruleById
     pending: next.id,
     topics: ctx.topics.map((t) => t.topic.id),
   };
+}
+
+/**
+ * Whether a rough figure decides nothing: the awards come out the same at its lower and upper ends — the
+ * range it names, or a fifth either side of a figure said roughly.
+ */
+function sameAcrossRange(ctx: TurnContext, issue: MoneyIssue, rules: readonly { rule: Rule; ruleSet: RuleSet }[]): boolean {
+  const lo = issue.upToYuan !== undefined ? issue.yuan : Math.floor(issue.yuan * 0.8);
+  const hi = issue.upToYuan ?? Math.ceil(issue.yuan * 1.2);
+  const outcome = (yuan: number) =>
+    rules
+      .map(({ rule, ruleSet }) => {
+        const values: Record<string, FactValue> = Object.fromEntries([...ctx.facts].map(([id, f]) => [id, f.value]));
+        values[issue.factId] = yuan;
+        const r = evaluateRules(ruleSet, values, { asOf: ctx.asOf, ruleIds: [rule.id], defaults: true }).results[0];
+        return r ? `${r.status}:${r.amountYuan}` : '';
+      })
+      .join('|');
+  const at = outcome(issue.yuan);
+  return !at.includes('needs-facts') && outcome(lo) === at && outcome(hi) === at;
 }
 
 /** A figure the clause cannot use as it stands: say why, say the rule, ask for the right figure. */

@@ -47,6 +47,7 @@ export const LanguageSchema = z.strictObject({
   unrelated: z.array(FrameSchema).min(1),
   regions: words,
   english: z.record(z.string().min(1), z.string().min(1)),
+  dialect: z.record(z.string().min(1), z.string().min(1)),
   injection: z.array(FrameSchema).min(1),
 });
 export type LanguageData = z.infer<typeof LanguageSchema>;
@@ -123,6 +124,8 @@ export interface Language {
   regions: readonly string[];
   /** English phrase → Chinese, longest first. */
   english: readonly [RegExp, string][];
+  /** Cantonese words read as their Mandarin equivalents (我哋 → 我们, 咗 → 了). */
+  dialect: readonly [RegExp, string][];
   injection: Frame[];
 }
 
@@ -164,6 +167,7 @@ export function compileLanguage(data: LanguageData): Language {
     unrelated: data.unrelated.map(parseFrame),
     regions: data.regions.map((r) => r.toLowerCase()),
     english: englishGlossary(data.english),
+    dialect: englishGlossary(data.dialect),
     injection: data.injection.map(parseFrame),
   };
 }

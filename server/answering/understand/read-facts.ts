@@ -724,7 +724,7 @@ const FACT_WITHDRAWN = /不算了?|取消了|不要了|作废|去掉|不用算|�
 
 /** The company's own statement before a short name: 我们是、我司属于、去年评的、评上了、拿了. */
 const OWN_BEFORE =
-  /(?:我们|我司|我公司|本公司|公司|企业|咱们|我们公司)[^，。]{0,8}?(?:是|属于|算|评的|评上了?|评了|认定的|认定了|拿了|拿的|获评)$|^(?:是|属于|评的|评上了?|评了|认定的)$/;
+  /(?:我们|我司|我公司|本公司|公司|企业|咱们|我们公司)(?:[^，。]{0,8}?(?:是|属于|算|评的|评上了?|评了|认定的|认定了|拿了|拿的|获评))?$|^(?:是|属于|评的|评上了?|评了|认定的)$/;
 
 /** Short names (aliases) of enum options the company says it has, one per fact, in the facts' order. */
 function ownShortNames(clauses: readonly MessageClause[], terms: BaseTerms, options: ReadFactsOptions): StatedFact[] {

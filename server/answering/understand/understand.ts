@@ -180,7 +180,8 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     percentClaims: readPercentClaims(clauses.filter((c) => c.hearsay || c.question || c.source === 'quoted')),
     amountClaims,
     asks,
-    own: own.some((c) => c.own),
+    // "来电人问：…" introduces the caller's words; the question after it decides whose case it is.
+    own: own.some((c) => c.own && !SPEAKER_ONLY.test(c.text)),
     // "得奖了能奖多少": something done, and its amount asked, with no one named.
     ownImplied: own.some((c) => !c.hearsay && !c.otherParty && /[了过](?![吗呢么嘛])/.test(c.text) && lang.askAmount.test(c.text)),
     hypothetical: own.some((c) => c.hypothetical),
@@ -237,6 +238,10 @@ function courtesyWithRemark(
     })
   );
 }
+
+/** A clause that only says who is speaking (来电人问、客户想知道、对方说): an agent's introduction. */
+const SPEAKER_ONLY =
+  /^(?:来电人|来电企业|来电公司|来电者|客户|企业|公司|对方|他们|他|她|老板)(?:就|又|还)?(?:问|想问|想知道|咨询|询问|说|反映|提到)(?:的是|了|下|一下)?$/;
 
 /** A remark that asks for something done (想注册商标、帮我查一下、需要办理): a request, not a courtesy. */
 const REQUEST = /想|要|需要|请|帮|办|申请|咨询|问|查|want|need|please|help|apply/i;
