@@ -194,10 +194,23 @@ describe('class 9 — a figure put to the advisor as the user’s own guess at t
     ['不含税正好100万 能不能申请 能的话就是10万吧', 100_000, 'benefit'],
     ['设备500万，算下来应该是50万吗', 500_000, 'benefit'],
     ['估计有20万吧', 200_000, 'benefit'],
+    // A result the user worked out by a rate.
+    ['设备不含税2001万，按10%是200.1万，是这个数吗', 2_001_000, 'benefit'],
+    ['按5%算就是2.5万', 25_000, 'benefit'],
     // A figure said plainly is still the company's.
     ['不含税正好100万 能不能申请', 1_000_000, 'stated'],
     ['设备就是300万', 3_000_000, 'stated'],
   ])('%s → %d is %s', (message, yuan, role) => {
     expect(figure(message, yuan).role).toBe(role);
+  });
+});
+
+describe('class 9 — a limit the figure falls short of is a threshold, not the company’s figure', () => {
+  it.each([
+    ['设备买了四十九万八 就差一点点到五十万', 500_000],
+    ['还没到100万', 1_000_000],
+    ['快到200万了', 2_000_000],
+  ])('%s → %d is a threshold', (message, yuan) => {
+    expect(figure(message, yuan).role).toBe('threshold');
   });
 });

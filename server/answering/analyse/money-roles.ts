@@ -42,6 +42,8 @@ const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销�
 const INVOICE_AMOUNT = /(?<![含总])金额(?:一栏|栏|为|是|：|:|\s)*$/;
 // Words right after a figure that make it rough: 出头、左右、上下、开外.
 const ROUGH_AFTER = /^\s?(?:元)?(?:出头|左右|上下|开外|朝上|往上)/;
+// A result the user worked out by a rate (按10%是200.1万、乘以5%等于2.5万): their claim, checked, never a fact.
+const COMPUTED_BEFORE = /(?:按|乘以?|×|\*)\s?\d+(?:\.\d+)?\s?[%％](?:算|计算|来算)?(?:的话)?(?:就|应该|大概)?(?:是|为|等于|得|=)\s?$/;
 // A figure said to replace another (改成、换成): in a case posed about the company's own figures, its new value.
 const CHANGED_TO = /(?:改成|改为|换成|变成|变为|调成|调到)\s?$/;
 // A figure put to the advisor as the user's own guess at the result (能的话就是10万吧、算下来应该是50万吗).
@@ -57,7 +59,8 @@ const RECEIVED_BEFORE =
 // 拿了、得了 are received money only in a clause about a subsidy or award (拿了500万的设备 is a purchase).
 const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
 // 每两千万、每满1000万: a unit of a rate (per 20M), never an amount of the company's.
-const THRESHOLD_BEFORE = /(?:超过|超|达到|满|高于|低于|不足|不到|门槛|起点|每|每满|每增加|每实现)(?:是|为)?\s?$/;
+const THRESHOLD_BEFORE =
+  /(?:超过|超|达到|满|高于|低于|不足|不到|没到|快到|差[^，。\d]{0,4}到|门槛|起点|每|每满|每增加|每实现)(?:是|为)?\s?$/;
 const THRESHOLD_AFTER = /^(?:的)?(?:以上|以下|以内|起|门槛|起点)/;
 const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
 // A figure taken back by what follows it: "刚才说的500万不算", "那300万是错的", "500万作废".
@@ -94,6 +97,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       else if (RECEIVED_BEFORE.test(before) && BENEFIT_CLAUSE.test(text) && !clause.hearsay && !clause.question) role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
       else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
+      else if (COMPUTED_BEFORE.test(ownBefore)) role = 'benefit';
       // "如果改成2600万呢": a case posed with a changed figure of the company's, not a changed award.
       if (role === 'benefit' && clause.hypothetical && !BENEFIT_CLAUSE.test(text) && CHANGED_TO.test(before)) role = 'stated';
       const read: ReadMoney = {

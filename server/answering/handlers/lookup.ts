@@ -128,6 +128,10 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
       ? validitySentence(mainMeta, ctx.asOf)
       : undefined;
   if (validity) lines.push(validity);
+  // Who issued the document and when: its own record, named first.
+  const issuedOf = ctx.lang.askIssued.test(text) ? ctx.knowledge.getDocument(ctx.reading.documentsNamed[0] ?? main.docId) : undefined;
+  if (issuedOf)
+    lines.splice(0, lines.length, issuedSentence(issuedOf), ...(issuedOf.validity.to ? [validitySentence(issuedOf, ctx.asOf) ?? ''] : []));
   // A question after a kind of thing the clause does not have (认定标准、申报流程、要交的材料) is answered as the
   // closest clause, said so: a clause that merely names the status is no list of its criteria.
   const missingFocus = ctx.lang.askFocus.some((group) => group.asked.test(text) && !group.answered.test(main.text));
@@ -156,6 +160,14 @@ export async function lookup(ctx: TurnContext, options: { text?: string; topicCl
     calculations: [],
     retrieved,
   };
+}
+
+/** 《title》由 issuer 于 date 发布. */
+function issuedSentence(meta: { title: string; issuer: string; issueDate?: string }): string {
+  const date = meta.issueDate
+    ? `于${meta.issueDate.replace(/^(\d{4})-(\d{2})-(\d{2})$/, (_, y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`)}`
+    : '';
+  return `《${meta.title}》由${meta.issuer}${date}发布。`;
 }
 
 /** Nothing in the knowledge base answers it. */

@@ -67,5 +67,7 @@ export function claimCorrection(ctx: TurnContext, policyAmounts: readonly number
   if (wrongAmounts.length === 0 && wrongPercents.length === 0) return undefined;
   // The heard figure is not repeated: an answer states only the policy's own.
   const rate = wrongPercents.length > 0 ? `比例是${[...percents].map((p) => `${p}%`).join('、')}，` : '';
-  return `按政策原文，${rate}您听到的说法与原文不符。`;
+  // Heard from someone (听说、群里说) or worked out by the user (按10%是…): said in those words.
+  const whose = ctx.reading.hearsay ? '您听到的说法' : '您说的数字';
+  return `按政策原文，${rate}${whose}与原文不符。`;
 }

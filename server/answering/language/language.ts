@@ -24,6 +24,7 @@ export const LanguageSchema = z.strictObject({
   askAmount: words,
   askCount: words,
   askLimit: words,
+  askIssued: words,
   askRateOrThreshold: words,
   askYesNo: words,
   askOverview: z.array(FrameSchema).min(1),
@@ -93,6 +94,8 @@ export interface Language {
   askAmount: WordList;
   askCount: WordList;
   askLimit: WordList;
+  /** Asks who issued a document and when. */
+  askIssued: WordList;
   /** Asks for a rate or a threshold, not an amount paid. */
   askRateOrThreshold: WordList;
   askYesNo: WordList;
@@ -144,6 +147,7 @@ export function compileLanguage(data: LanguageData): Language {
     askAmount: list('askAmount'),
     askCount: list('askCount'),
     askLimit: list('askLimit'),
+    askIssued: list('askIssued'),
     askRateOrThreshold: list('askRateOrThreshold'),
     askYesNo: list('askYesNo'),
     askOverview: data.askOverview.map(parseFrame),

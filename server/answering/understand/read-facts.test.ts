@@ -90,6 +90,15 @@ describe('class 1 — money as people write it: a pre-tax, tax-only or rough fig
     expect(factsRead('设备A价税合计113万，设备B价税合计226万，A的税额13万').issues).toEqual([expect.objectContaining({ kind: 'pre-tax' })]);
   });
 
+  it('two bare figures with nothing that lists them are not added: the advisor asks', () => {
+    expect(factsRead('设备花了480万，发票开了500万').issues).toEqual([
+      expect.objectContaining({ factId: 'investmentYuan', kind: 'several' }),
+    ]);
+    // Listed items are added; one figure written twice is one figure.
+    expect(stated('三张设备发票不含税金额分别是1,200,000.00、850,000.00、2,350,000.00元', 'investmentYuan')).toBe(4_400_000);
+    expect(stated('设备款壹佰伍拾万元整（1,500,000.00元）', 'investmentYuan')).toBe(1_500_000);
+  });
+
   it('a range keeps both ends in its issue', () => {
     expect(factsRead('设备投了100-200万').issues).toEqual([
       expect.objectContaining({ kind: 'approximate', yuan: 1_000_000, upToYuan: 2_000_000 }),

@@ -42,7 +42,7 @@ export interface DeniedFact {
 /** A figure that cannot be used as the fact the clause names, and why; the answer says so and asks. */
 export interface MoneyIssue {
   factId: string;
-  kind: 'pre-tax' | 'tax-only' | 'approximate';
+  kind: 'pre-tax' | 'tax-only' | 'approximate' | 'several';
   yuan: number;
   upToYuan?: number;
   said: string;
@@ -642,6 +642,19 @@ function readMoneyFact(
       return !(earlier && labelOf(m) === '' && !lang.additive.test(labelOf(earlier)));
     });
     value = source.reduce((sum, m) => sum + m.yuan, 0);
+    // Figures are added only when the message lists items: an adding word, 各/分别, numbering, or a count of
+    // papers or machines (一台150万，一台250万). Two bare figures (买了49.8万 … 50万) may be one thing said twice
+    // or one that is not the company's: the advisor asks rather than add them.
+    const whole = clauses.map((c) => c.text).join('，');
+    const listed = lang.additive.test(whole) || lang.distributive.test(whole) || ITEMISED.test(whole);
+    // The same figure written twice (壹仟叁佰伍拾万元整（13,500,000.00元）) is one figure.
+    if (source.length > 1 && !listed && source.every((m) => m.yuan === source[0]!.yuan)) {
+      value = source[0]!.yuan;
+      source = [source[0]!];
+    }
+    if (source.length > 1 && !listed) {
+      return { issues: [{ factId: fact.decl.id, kind: 'several', yuan: source.at(-1)!.yuan, said: source.map(said).join('、') }] };
+    }
   }
   // "再加一套软件300万，一共多少": a figure added to the one already known, when the message adds and asks the total.
   const said0 = source.map(said).join(' + ');
@@ -718,6 +731,10 @@ export function vatRate(text: string): number | undefined {
   const rate = /\d/.test(m[1]!) ? Number(m[1]) : CN_DIGITS[m[1]!];
   return rate !== undefined && VAT_RATES.has(rate) ? rate : undefined;
 }
+
+/** A message that lists items: ①②, 1. 2., 第一/第二, or a count of papers or machines (三张发票、两台设备). */
+const ITEMISED =
+  /[①②③④⑤⑥⑦⑧⑨]|(?:^|[\s，。；\n])\d[.、)）]|(?:发票|合同|凭证|项目|订单)\s?[\d一二三四五六七八九]|第[一二三四五]|[一两二三四五六七八九十\d]+\s?(?:张|台|套|笔|批|项|份|个项目)/;
 
 /** Words that take back what a fact was said to be: 不算了、取消了、不要了、作废、没买成. */
 const FACT_WITHDRAWN = /不算了?|取消了|不要了|作废|去掉|不用算|没买成|退掉了|退货了|cancel(?:led|ed)?/;
