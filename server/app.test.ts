@@ -36,7 +36,7 @@ describe('POST /v1/ask', () => {
 
   it('uses asOf for what-if dates: after 2026 the plan has expired and no amount is given', async () => {
     const body = (await ask({ question: '我们是省级专精特新，买了500万设备，市里能补多少？', asOf: '2027-01-15' })).json();
-    expect(body.kind).toBe('calculation');
+    expect(body.kind).toBe('lookup');
     expect(body.calculations[0].amountYuan).toBe(0);
     expect(body.calculations[0].status).toBe('expired');
     expect(body.answer).toContain('已过期');

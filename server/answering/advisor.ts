@@ -444,7 +444,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         // out without more facts is answered with the awards' terms rather than a question back.
         const weakCase = !reading.own && !reading.ownImplied && !answeredPending && Object.keys(session.facts).length === 0;
         // A general how-much question is answered with the policy's amount for the case named (award-info),
-        // unless the fact asked for is the one the amount is computed from (小巨人买设备能补多少 → the investment).
+        // unless the fact asked for is the one the amount is computed from (国家级买设备能补多少 → the investment).
         const amountBasis = ctx.topics.some((t) =>
           t.topic.rules.some((id) => {
             const amount = ctx.terms.rules.get(id)?.rule.amount;

@@ -124,6 +124,8 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     if (reading.references.length > 0 && !asks.amount && !asks.limit) return { name: 'lookup' };
     return { name: 'award-info' };
   }
+  // When or who for awards only hinted at (专利授权后多久要申请): the clause answers it, whichever award it is.
+  if (state.hinted >= 2 && (asks.when || asks.who) && !asks.amount && state.newFacts === 0) return { name: 'lookup' };
   if (state.hinted >= 2 && (asks.award || reading.own)) return { name: 'which-topic' };
   if (state.newFacts > 0 && !asks.question) return { name: 'facts-noted' };
   if ((reading.own || state.companyFacts > 0) && asks.awardNoun && reading.references.length === 0 && reading.documentsNamed.length === 0) {

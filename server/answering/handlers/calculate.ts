@@ -307,15 +307,16 @@ function expiredReply(
   }
   const titles = [...new Set(rules.map(({ rule }) => `“${rule.title}”`))].join('、');
   lines.push(`您问到的${titles}属于该文件的奖补，到期后不再按它给出金额；请关注主管部门发布的后续政策。`);
+  // No amount is worked out on an expired document: the answer is its validity, a look-up; each award is
+  // still reported as the calculator sees it (status expired, no amount).
   return {
-    kind: 'calculation',
+    kind: 'lookup',
     intent: 'calculation:expired',
     answer: lines.join(''),
     details: `如需了解现行政策，请拨打 ${ctx.hotline}。`,
     citations: clauses,
     // Each award as the calculator reports it: status expired, no amount.
     calculations: [...results],
-    totalYuan: 0,
     topics: ctx.topics.map((t) => t.topic.id),
   };
 }

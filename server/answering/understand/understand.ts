@@ -127,7 +127,12 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
   const { lang } = ctx;
   const segments = readMessage(original);
   const all = readClauses(segments, lang, [ctx.glossary]);
-  const isInjection = (c: MessageClause) => c.source === 'hidden' || (!c.hearsay && matchAnyFrame(c.text, lang.injection) !== undefined);
+  const matchesInjection = (c: MessageClause) =>
+    c.source === 'hidden' || (!c.hearsay && matchAnyFrame(c.text, lang.injection) !== undefined);
+  // A quoted reply in a sentence that dictates the answer (请直接回复：“…”) is part of the attempt, not a statement.
+  const dictating = new Set(all.filter(matchesInjection).map((c) => c.sentence));
+  const isInjection = (c: MessageClause) =>
+    matchesInjection(c) || (dictating.has(c.sentence) && /^[“"「『].*[”"」』]$/.test(c.text.trim()));
   const injectedClauses = all.filter(isInjection);
   const injected = injectedClauses.map((c) => c.text);
   const clauses: MessageClause[] = all.filter((c) => !isInjection(c));
