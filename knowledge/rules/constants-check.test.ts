@@ -162,7 +162,7 @@ describe('checkRuleConstants on every amount form', () => {
   /** Clause texts that state each constant of the made-up policy, as a district policy words them. */
   const texts: Record<string, string> = {
     'art-1':
-      '设备投资100万元以上500万元以下的按5%给予分档补助；500万元以上1000万元（含）以下的按6%；1000万元以上的按8%；进口设备按10%；首台套再提高2个百分点，市级园区内企业提高1个百分点、省级园区提高2个百分点；最高300万元。',
+      '设备投资100万元以上500万元以下的按5%给予分档补助；500万元以上1000万元（含）以下的按6%；1000万元以上的按8%；进口设备按10%；首台套再提高2个百分点，市级、省级园区内企业分别提高1、2个百分点；最高300万元。',
     'art-2': '营业收入首次突破1亿元的给予10万元上台阶奖励，突破5亿元的给予30万元。',
     'art-3': '发明专利授权日在2019年4月30日前（含）的每件奖励1万元，之后授权的每件奖励5000元，最高20万元。',
     'art-4': '每实现2000万元营业收入奖励2万元，最高20万元。',
@@ -175,6 +175,7 @@ describe('checkRuleConstants on every amount form', () => {
     return text === undefined ? undefined : { text, amountsYuan: findMoneyMentions(text).map((m) => m.yuan) };
   };
 
+  // Points written as one list (分别提高1、2个百分点) are each stated: art-1 states 1 only that way.
   it('accepts constants that the clauses state', () => {
     expect(checkRuleConstants(forms, lookupForms)).toEqual([]);
   });

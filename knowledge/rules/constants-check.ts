@@ -148,7 +148,11 @@ function appears(constant: Constant, clause: { text: string; amountsYuan: number
         findMoneyMentions(text).some((m) => m.yuan === constant.value || m.upToYuan === constant.value)
       );
     case 'percent':
-      return new RegExp(`(?<![\\d.])${constant.value}\\s*%`).test(text) || text.includes(`百分之${nzhcn.encodeS(constant.value)}`);
+      return (
+        new RegExp(`(?<![\\d.])${constant.value}\\s*%`).test(text) ||
+        text.includes(`百分之${nzhcn.encodeS(constant.value)}`) ||
+        inEnumeration(text, constant.value, '%')
+      );
     case 'number':
       return standsAlone(text, constant.value);
     case 'places':
@@ -156,11 +160,21 @@ function appears(constant: Constant, clause: { text: string; amountsYuan: number
       return new RegExp(`(?<![\\d.])${constant.value}\\s*[名家个项]`).test(text);
     case 'points':
       return (
-        new RegExp(`(?<![\\d.])${constant.value}\\s*个?百分点`).test(text) || text.includes(`${nzhcn.encodeS(constant.value)}个百分点`)
+        new RegExp(`(?<![\\d.])${constant.value}\\s*个?百分点`).test(text) ||
+        text.includes(`${nzhcn.encodeS(constant.value)}个百分点`) ||
+        inEnumeration(text, constant.value, '个?百分点')
       );
     case 'date':
       return false;
   }
+}
+
+/** A number in a list that shares one unit written after the last (分别提高3、2、1个百分点; 5、6、7、8%). */
+function inEnumeration(text: string, value: number, unit: string): boolean {
+  for (const m of text.matchAll(new RegExp(`((?:\\d+(?:\\.\\d+)?\\s*[、，,]\\s*)+\\d+(?:\\.\\d+)?)\\s*${unit}`, 'g'))) {
+    if (m[1]!.split(/[、，,]/).some((n) => Number(n.trim()) === value)) return true;
+  }
+  return false;
 }
 
 function describe(constant: Constant): string {

@@ -91,6 +91,30 @@ function dayText(day: string): string {
 }
 
 /** The threshold a percentage award names (税后超100万元), as a short clause. */
+/**
+ * An award's amount in a few characters, for a list of many (an overview): the most it pays where the policy
+ * says (最高200万元), the rate where it has no cap (按10%), else that it depends on the company's figures.
+ */
+export function shortAmountText(rule: Rule, decls: ReadonlyMap<string, FactDeclaration>): string {
+  const amount = rule.amount;
+  switch (amount.kind) {
+    case 'fixed':
+      return `最高${formatYuan(amount.yuan)}`;
+    case 'byFact':
+      // A short table (一、二、三等奖) is shown whole; a long one by its highest entry.
+      return Object.keys(amount.table).length <= 3
+        ? amountText(rule, decls)
+        : `最高${formatYuan(Math.max(...Object.values(amount.table).map((row) => row.yuan)))}`;
+    case 'staged':
+      return `合计最高${formatYuan(amount.stages.reduce((sum, stage) => sum + stage.yuan, 0))}`;
+    case 'percentOf':
+      return amount.capYuan !== undefined ? `按${amount.percent}%，最高${formatYuan(amount.capYuan)}` : `按${amount.percent}%`;
+    case 'bands':
+    case 'perUnit':
+      return amount.capYuan !== undefined ? `最高${formatYuan(amount.capYuan)}` : '按贵企业的数额计算';
+  }
+}
+
 export function thresholdText(rule: Rule, decls: ReadonlyMap<string, FactDeclaration>): string | undefined {
   if (rule.amount.kind !== 'percentOf') return undefined;
   const fact = rule.amount.fact;

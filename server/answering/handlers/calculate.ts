@@ -201,6 +201,9 @@ function firstMissing(ctx: TurnContext, waiting: readonly RuleResult[]) {
   return id ? ctx.decls.get(id) : undefined;
 }
 
+/** Characters the awards' terms may take in a clarification before only their names are given. */
+const CLARIFY_TERMS_BUDGET = 80;
+
 /** Answer first (the policy's amount for the award), then the one fact that decides it. */
 function clarifyReply(ctx: TurnContext, waiting: readonly RuleResult[], ruleById: ReadonlyMap<string, Rule>): Reply {
   const next = firstMissing(ctx, waiting)!;
@@ -209,13 +212,23 @@ function clarifyReply(ctx: TurnContext, waiting: readonly RuleResult[], ruleById
     const threshold = thresholdText(rule, ctx.decls);
     return `${rule.title}${amountText(rule, ctx.decls)}${threshold ? `（${threshold}）` : ''}`;
   });
-  const answer = `${shown.join('；')}。要帮您算，还需要知道：${askFor(next)}`;
+  // A clarification is short (one bubble, said in a breath): a long table of amounts goes to the details and
+  // the answer names the awards only.
+  const terms = shown.join('；');
+  const lead =
+    terms.length <= CLARIFY_TERMS_BUDGET
+      ? terms
+      : `可以测算${rules
+          .slice(0, 3)
+          .map((rule) => rule.title)
+          .join('、')}（标准见详情）`;
+  const answer = `${lead}。要帮您算，还需要知道：${askFor(next)}`;
   const clauses = citedClauses(
     ctx,
     waiting.map((r) => r.citation),
   );
   const details = [
-    ...rules.map((rule) => `【${rule.title}】${whoQualifies(rule)}`),
+    ...rules.map((rule) => `【${rule.title}】${amountText(rule, ctx.decls)}；${whoQualifies(rule)}`),
     ...factsUsedLines(ctx, ctx.facts, waiting),
     `还需要：${[...new Set(waiting.flatMap((r) => r.missingFacts))].map((id) => ctx.decls.get(id)?.label ?? id).join('、')}。`,
   ];

@@ -2,9 +2,14 @@ import type { Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
 import { evaluateRules, type RuleResult } from '../../calculator/engine.js';
 import type { FactValue } from '../../calculator/facts.js';
-import { amountText, UPPER_BOUND_LINE, validitySentence, whoQualifies } from '../compose/award-text.js';
+import { amountText, shortAmountText, UPPER_BOUND_LINE, validitySentence, whoQualifies } from '../compose/award-text.js';
 import type { Reply, TurnContext } from './context.js';
 import { citedClauses, factsUsedLines } from './shared.js';
+
+/** Awards an overview lists one by one; beyond this it names their kinds and leaves the list to the details. */
+const OVERVIEW_LIST_MAX = 8;
+/** Kinds of award named as examples when there are too many to list. */
+const OVERVIEW_EXAMPLES = 5;
 
 /**
  * Which awards can we get (我们能申请哪些补贴): every award of the base's documents in force, each with its
@@ -37,10 +42,19 @@ export function overview(ctx: TurnContext): Reply {
   }
   const title = live.length === 1 ? `《${live[0]!.title}》` : '本知识库的政策';
   if (!knowsCompany) {
-    lines.push(`${title}中可以测算金额的奖补有：`);
-    for (const ruleSet of live)
-      for (const rule of ruleSet.rules) lines.push(`· ${rule.title}：${amountText(rule, ctx.decls)}（${whoQualifies(rule)}）`);
-    lines.push('告诉我贵企业的情况（资质、投资额、获奖或认定情况等），我帮您逐项测算。');
+    const all = live.flatMap((ruleSet) => ruleSet.rules);
+    if (all.length <= OVERVIEW_LIST_MAX) {
+      lines.push(`${title}中可以测算金额的奖补有：`);
+      for (const rule of all) lines.push(`· ${rule.title}：${shortAmountText(rule, ctx.decls)}`);
+    } else {
+      // Too many to list in one bubble: how many each document has and a few kinds, the rest in the details.
+      const perDocument = live.map((rs) => `《${ctx.knowledge.getDocument(rs.docId)?.shortTitle ?? rs.title}》${rs.rules.length}项`);
+      const topics = [...new Set(ctx.terms.topics.filter((t) => live.includes(t.ruleSet)).map((t) => t.topic.title))];
+      lines.push(
+        `${title}中可以测算金额的奖补共${all.length}项（${perDocument.join('、')}），如${topics.slice(0, OVERVIEW_EXAMPLES).join('、')}等。`,
+      );
+    }
+    lines.push('告诉我贵企业的情况，我帮您逐项测算。');
   } else {
     const eligible = results.filter((r) => r.eligible);
     const open = results.filter((r) => r.status === 'needs-facts');
@@ -51,7 +65,8 @@ export function overview(ctx: TurnContext): Reply {
     }
     if (open.length > 0) {
       lines.push(eligible.length > 0 ? '还可能申请（需补充情况）：' : '以下奖补还需了解贵企业的情况才能测算：');
-      for (const r of open) lines.push(`· ${r.title}：${amountText(ruleById.get(r.ruleId)!, ctx.decls)}`);
+      for (const r of open.slice(0, OVERVIEW_LIST_MAX)) lines.push(`· ${r.title}：${shortAmountText(ruleById.get(r.ruleId)!, ctx.decls)}`);
+      if (open.length > OVERVIEW_LIST_MAX) lines.push(`· 另有${open.length - OVERVIEW_LIST_MAX}项，见详情`);
     }
     if (eligible.length === 0 && open.length === 0) lines.push(`按您说的情况，${title}中暂无可以申请的奖补。`);
   }
@@ -60,7 +75,7 @@ export function overview(ctx: TurnContext): Reply {
     live.flatMap((rs) => rs.rules.map((r) => r.citation)),
   );
   const details = [
-    ...live.flatMap((rs) => rs.rules.map((rule) => `【${rule.title}】${whoQualifies(rule)}`)),
+    ...live.flatMap((rs) => rs.rules.map((rule) => `【${rule.title}】${amountText(rule, ctx.decls)}；${whoQualifies(rule)}`)),
     ...factsUsedLines(ctx, ctx.facts, results),
     ...live.map((rs) => ctx.knowledge.getDocument(rs.docId)).map((meta) => (meta ? validitySentence(meta, ctx.asOf) : undefined)),
     UPPER_BOUND_LINE,
