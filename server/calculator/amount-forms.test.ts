@@ -78,6 +78,14 @@ describe('perUnit: an amount per item, per unit of a figure, by date, by month',
     expect(result({ patents: 3 }, 'patent-award').missingFacts).toEqual(['grantDate']);
   });
 
+  it('a day known only by its year decides when the whole year has one rate, and asks for the day when not', () => {
+    expect(result({ patents: 3, grantDate: '2020' }, 'patent-award').amountYuan).toBe(15_000);
+    expect(result({ patents: 3, grantDate: '2018年' }, 'patent-award').amountYuan).toBe(30_000);
+    const split = result({ patents: 3, grantDate: '2019' }, 'patent-award');
+    expect(split.status).toBe('needs-facts');
+    expect(split.missingFacts).toEqual(['grantDate']);
+  });
+
   it.each([
     [19_999_999, 0],
     [20_000_000, 20_000],

@@ -175,6 +175,9 @@ function conditionResult(cond: Condition, met: boolean | null, detail: string): 
   return result;
 }
 
+/** A day fact known only by its year: 2020. */
+const YEAR_ONLY = /^\d{4}$/;
+
 function compareText(op: 'gt' | 'gte' | 'lt' | 'lte', a: string, b: string): boolean {
   return compare(op, a < b ? -1 : a > b ? 1 : 0, 0);
 }
@@ -213,6 +216,13 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
     case 'gte':
     case 'lt':
     case 'lte': {
+      // A day known only by its year (今年授权的) decides only when the whole year is on one side.
+      if (typeof value === 'string' && YEAR_ONLY.test(value)) {
+        const first = compareText(cond.op, `${value}-01-01`, String(cond.value));
+        if (first !== compareText(cond.op, `${value}-12-31`, String(cond.value))) {
+          return { result: conditionResult(cond, null, `待确认：${decl.label}（只知是${value}年）`), assumptions: [] };
+        }
+      }
       // Numbers compare as numbers, days (YYYY-MM-DD) as text, which orders them by date.
       met =
         typeof value === 'number' && typeof cond.value === 'number'
@@ -350,7 +360,10 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
       if (amount.byDate) {
         const day = ctx.values.get(amount.byDate.fact);
         if (typeof day !== 'string') return 'missing';
-        const range = amount.byDate.ranges.find((r) => (r.onOrBefore !== undefined ? day <= r.onOrBefore : day > r.after!));
+        const rangeOf = (d: string) => amount.byDate!.ranges.find((r) => (r.onOrBefore !== undefined ? d <= r.onOrBefore : d > r.after!));
+        // Known only by its year: the rate of that year, when the whole year has one.
+        const range = YEAR_ONLY.test(day) ? rangeOf(`${day}-01-01`) : rangeOf(day);
+        if (YEAR_ONLY.test(day) && range !== rangeOf(`${day}-12-31`)) return 'missing';
         if (!range)
           return {
             amountYuan: 0,
@@ -508,7 +521,20 @@ function evaluateRule(rule: Rule, ctx: Context): RuleResult {
   }
 
   const amount = computeAmount(rule, ruleCtx);
-  if (amount === 'missing') throw new Error(`unreachable: amount fact of ${rule.id} is known`);
+  if (amount === 'missing') {
+    // Every amount fact is known, so one of them is a day known only by a year that the rate splits (2019,
+    // with one rate up to 30 April and another after): its exact day is needed.
+    const vague = [...amountFacts(rule)].filter((id) => {
+      const value = ctx.values.get(id);
+      return typeof value === 'string' && YEAR_ONLY.test(value);
+    });
+    if (vague.length === 0) throw new Error(`unreachable: amount fact of ${rule.id} is known`);
+    result.status = 'needs-facts';
+    result.missingFacts = vague;
+    result.reasons.push(`尚缺以下信息，暂无法判断：${vague.map((id) => `${declOf(ctx, id).label}（具体日期）`).join('；')}。`);
+    result.formula = '待补充信息后计算';
+    return result;
+  }
   result.assumptions.push(...amount.assumptions);
   if (amount.failReason) {
     result.reasons.push(amount.failReason);

@@ -97,9 +97,13 @@ export function coerceFact(decl: FactDeclaration, raw: unknown): CoercedFact {
       return { ok: false, problem: `“${decl.label}”应为整数` };
     }
     case 'date': {
-      const day = typeof raw === 'string' ? parseDay(normaliseInput(raw).replace(/\s+/g, '')) : null;
+      const text = typeof raw === 'string' ? normaliseInput(raw).replace(/\s+/g, '') : typeof raw === 'number' ? String(raw) : '';
+      const day = parseDay(text);
       if (day) return { ok: true, value: day };
-      return { ok: false, problem: `“${decl.label}”应为日期，如 2019-04-30 或 2019年4月30日` };
+      // Only the year (2020、2020年): the calculator decides with it where the whole year falls one way.
+      const year = /^(\d{4})年?$/.exec(text);
+      if (year) return { ok: true, value: year[1]! };
+      return { ok: false, problem: `“${decl.label}”应为日期，如 2019-04-30 或 2019年4月30日（只知年份时可填 2020）` };
     }
   }
 }
@@ -133,6 +137,8 @@ export function displayFactValue(decl: FactDeclaration, value: FactValue, format
       return `${value}${decl.unit ?? ''}`;
     case 'date': {
       const [y, m, d] = String(value).split('-').map(Number);
+      // A day known only by its year.
+      if (m === undefined) return `${y}年`;
       return `${y}年${m}月${d}日`;
     }
   }

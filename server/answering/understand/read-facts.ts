@@ -359,9 +359,16 @@ export function readFacts(
       if (!statesOfCompany(clause, lang, terms)) continue;
       const cue = matchAnyFrame(clause.text, fact.cues);
       const days = cue && !isNegated(clause.text, cue, lang) ? findDays(clause.text, options.asOf) : [];
-      if (days.length === 0) continue;
-      stated.push({ ...statedIn(clause, fact.decl.id, days[0]!.day), said: days[0]!.text });
-      break;
+      if (days.length > 0) {
+        stated.push({ ...statedIn(clause, fact.decl.id, days[0]!.day), said: days[0]!.text });
+        break;
+      }
+      // Only the year (今年拿了3件专利授权): the calculator uses it where the whole year has one rate.
+      const year = cue && !isNegated(clause.text, cue, lang) ? yearOf(clause.text, options.asOf) : undefined;
+      if (year !== undefined) {
+        stated.push({ ...statedIn(clause, fact.decl.id, String(year)), said: yearsIn(clause.text, options.asOf)[0]?.text ?? String(year) });
+        break;
+      }
     }
   }
 
