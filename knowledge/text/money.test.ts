@@ -119,6 +119,16 @@ describe('findMoneyMentions', () => {
     expect(findMoneyMentions(text)).toEqual([expect.objectContaining({ text: said, index: text.indexOf(said), yuan })]);
   });
 
+  // Rough amounts with no digit: the range they can mean, flagged approximate.
+  it.each([
+    ['设备投了好几千万', '好几千万', 30_000_000, 90_000_000],
+    ['大概几十万', '几十万', 200_000, 900_000],
+    ['十几万的样子', '十几万', 110_000, 190_000],
+    ['几百万', '几百万', 2_000_000, 9_000_000],
+  ])('%s → %s = %d–%d', (text, said, lo, hi) => {
+    expect(findMoneyMentions(text)).toEqual([{ text: said, index: text.indexOf(said), yuan: lo, upToYuan: hi, approximate: true }]);
+  });
+
   it('参 is a digit only before a unit: 参加、参考 beside an amount stay words', () => {
     expect(findMoneyMentions('参加比赛拿了参拾万元').map((m) => m.yuan)).toEqual([300_000]);
     expect(findMoneyMentions('参考500万元').map((m) => m.yuan)).toEqual([5_000_000]);

@@ -301,6 +301,9 @@ function spokenCounts(text: string): string {
     .replace(/(?<=[\d一两二三四五六七八九十])个(?=亿)/g, ' ');
 }
 
+const SEVERAL = /(好)?(十)?几(十|百|千)?([万亿])(?:元|块)?/g;
+const PLACE: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
 /**
  * Every money amount in free text, in order. A mention needs a unit or currency marker (元、块、万、亿、
  * w、k、¥、RMB…); years, counts, percentages, dates and phone numbers are not money. A range (100-200万) or a
@@ -347,7 +350,18 @@ export function findMoneyMentions(text: string): MoneyMention[] {
     if (groups.approx !== undefined || APPROXIMATE_NUMBER.test(groups.lo ?? '')) mention.approximate = true;
     mentions.push(mention);
   }
-  return mentions;
+  // 几十万、十几万、好几千万: a rough amount with no digit, read as the range it can mean.
+  for (const m of mapped.matchAll(SEVERAL)) {
+    // It replaces what the digits' reading made of part of it (几十万 read as 十万).
+    const overlapping = (x: MoneyMention) => m.index < x.index + x.text.length && x.index < m.index + m[0].length;
+    for (let i = mentions.length - 1; i >= 0; i--) if (overlapping(mentions[i]!)) mentions.splice(i, 1);
+    const [, good, tens, place, big] = m;
+    const unit = (place ? PLACE[place]! : 1) * (big === '亿' ? 100_000_000 : 10_000);
+    // 十几 is 11–19 of the unit; 几 is 2–9 (好几: 3–9); 几十 is 20–90.
+    const [lo, hi] = tens ? [11 * unit, 19 * unit] : [(good ? 3 : 2) * unit, 9 * unit];
+    mentions.push({ text: text.slice(m.index, m.index + m[0].length), index: m.index, yuan: lo, upToYuan: hi, approximate: true });
+  }
+  return mentions.sort((a, b) => a.index - b.index);
 }
 
 function assertNonNegativeInteger(yuan: number): void {

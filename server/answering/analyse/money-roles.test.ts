@@ -205,6 +205,14 @@ describe('class 9 — a figure put to the advisor as the user’s own guess at t
   });
 });
 
+describe('class 9 — a claim said again as a question is still the claim', () => {
+  it('两项加起来能拿600万 … 是600万吗: both 600万 are claims, the investment is the rough figure', () => {
+    const figures = figuresOf('朋友说两项加起来能拿600万，设备投了好几千万，是600万吗');
+    expect(figures.filter((m) => m.yuan === 6_000_000).map((m) => m.role)).toEqual(['benefit', 'benefit']);
+    expect(figures.find((m) => m.text === '好几千万')).toMatchObject({ role: 'stated', approximate: true });
+  });
+});
+
 describe('class 9 — a limit the figure falls short of is a threshold, not the company’s figure', () => {
   it.each([
     ['设备买了四十九万八 就差一点点到五十万', 500_000],

@@ -47,7 +47,7 @@ const COMPUTED_BEFORE = /(?:按|乘以?|×|\*)\s?\d+(?:\.\d+)?\s?[%％](?:算|�
 // A figure said to replace another (改成、换成): in a case posed about the company's own figures, its new value.
 const CHANGED_TO = /(?:改成|改为|换成|变成|变为|调成|调到)\s?$/;
 // A figure put to the advisor as the user's own guess at the result (能的话就是10万吧、算下来应该是50万吗).
-const GUESS_BEFORE = /(?:就是|也就是|应该是|应该有|估计是|估计有|那是|是不是|是否是)\s?$/;
+const GUESS_BEFORE = /(?:就是|也就是|应该是|应该有|估计是|估计有|那是|是不是|是否是|是|有)\s?$/;
 const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是不是|没错吧|[?？])/;
 // An award or subsidy figure: the money words right after it, or a verb of giving / a limit right before it.
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
@@ -115,6 +115,10 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       if (!m.approximate && ROUGH_AFTER.test(ownAfter)) read.approximate = true;
       out.push(read);
     });
+  }
+  // A figure said again that was a claim where first said (能拿600万 … 是600万吗) is that claim again.
+  for (const m of out) {
+    if (m.role === 'stated' && out.some((o) => o !== m && o.role === 'benefit' && o.yuan === m.yuan)) m.role = 'benefit';
   }
   const taxes = out.filter((m) => m.role === 'tax');
   // Invoice arithmetic: a figure that is another plus a tax line is their tax-inclusive total (金额 + 税额 =

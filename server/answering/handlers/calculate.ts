@@ -23,7 +23,7 @@ export function calculate(ctx: TurnContext): Reply {
     // A rough figure whose every plausible value gives the same amounts (大概一个半亿: far past the cap) is used.
     const facts = new Map(ctx.facts).set(issue.factId, {
       value: issue.yuan,
-      said: `约${issue.said}（在约数上下两成的范围内金额都相同）`,
+      said: `${issue.said}（${issue.upToYuan !== undefined ? `按${formatYuan(issue.yuan)}至${formatYuan(issue.upToYuan)}` : '在约数上下两成'}的范围内金额都相同）`,
       how: 'stated',
     });
     return calculate({ ...ctx, facts, issues: ctx.issues.filter((i) => i !== issue) });
