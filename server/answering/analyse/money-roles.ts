@@ -56,6 +56,8 @@ const BENEFIT_BEFORE =
 // Received, said in the past tense: the company got it (补了、拿到、已到账), unless the clause is hearsay.
 const RECEIVED_BEFORE =
   /(?:补了|奖了|给了|补过|奖过|拿了|拿到了?|拿过|领了|领到了?|领过|获得了|得了|到账了?|拨了|拨付了|发了|兑现了|received|got)(?:有|个)?\s?$/;
+// 已经领了50万: said as done, received money whatever the clause names.
+const ALREADY_BEFORE = /(?:已经|已|早就|之前|去年就)\s?(?:领|拿|获得|得|到账|收到)/;
 // 拿了、得了 are received money only in a clause about a subsidy or award (拿了500万的设备 is a purchase).
 const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
 // 每两千万、每满1000万: a unit of a rate (per 20M), never an amount of the company's.
@@ -94,7 +96,13 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       if (TAX_LINE.test(ownBefore)) role = 'tax';
       else if (NEGATED_BEFORE.test(before) || WITHDRAWN_AFTER.test(ownAfter)) role = 'negated';
       else if (THRESHOLD_BEFORE.test(before) || THRESHOLD_AFTER.test(after)) role = 'threshold';
-      else if (RECEIVED_BEFORE.test(before) && BENEFIT_CLAUSE.test(text) && !clause.hearsay && !clause.question) role = 'received';
+      else if (
+        RECEIVED_BEFORE.test(before) &&
+        (BENEFIT_CLAUSE.test(text) || ALREADY_BEFORE.test(before)) &&
+        !clause.hearsay &&
+        !clause.question
+      )
+        role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
       else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
       else if (COMPUTED_BEFORE.test(ownBefore)) role = 'benefit';

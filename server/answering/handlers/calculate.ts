@@ -1,3 +1,4 @@
+import { matchAnyFrame } from '../../../knowledge/rules/frames.js';
 import { factsOfRule, statedAmounts } from '../../../knowledge/rules/rule-facts.js';
 import type { Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
@@ -58,7 +59,9 @@ export function calculate(ctx: TurnContext): Reply {
   const ruleById0 = new Map(rules.map(({ rule }) => [rule.id, rule]));
   // Eligible but worth nothing with the figures given (0平方米 × 3元): never "可申请…最高0元".
   const worthless = results.filter((r) => r.eligible && r.amountYuan === 0);
-  const eligible = results.filter((r) => r.eligible && r.amountYuan > 0);
+  // A one-off award the company says it already received (2025年评上省级已经领了50万): not offered again.
+  const receivedAlready = results.filter((r) => r.eligible && r.amountYuan > 0 && saysReceived(ctx, ruleById0.get(r.ruleId)!));
+  const eligible = results.filter((r) => r.eligible && r.amountYuan > 0 && !receivedAlready.includes(r));
   // An award whose exclusivity group already pays the company a higher one is not worth a question back.
   const groupOf = (id: string) => ruleById0.get(id)?.exclusivity?.group;
   const paidGroups = new Set(eligible.map((r) => groupOf(r.ruleId)).filter((g): g is string => g !== undefined));
@@ -111,6 +114,7 @@ export function calculate(ctx: TurnContext): Reply {
       `${decl.label.replace(/（.*?）/g, '')}按${decl.taxBasis === 'excluding-tax' ? '不含税' : ''}${formatYuan(f.value)}计（${f.said}）。`,
     );
   }
+  for (const r of receivedAlready) lines.push(`${r.title}您说已经领取，不再计入。`);
   for (const r of worthless) lines.push(`${r.title}按您给的数字计算为0元，请核对所给的面积、数量或金额。`);
   const correction = claimCorrection(
     ctx,
@@ -199,6 +203,19 @@ function firstMissing(ctx: TurnContext, waiting: readonly RuleResult[]) {
   const missing = new Set(waiting.flatMap((r) => r.missingFacts));
   const id = ctx.terms.factOrder.find((f) => missing.has(f));
   return id ? ctx.decls.get(id) : undefined;
+}
+
+/** Whether a figure the user says was received is this award's amount, said of the award itself. */
+function saysReceived(ctx: TurnContext, rule: Rule): boolean {
+  const topics = ctx.topics.filter((t) => t.topic.rules.includes(rule.id));
+  const amounts = statedAmounts(rule);
+  return ctx.reading.money.some(
+    (m) =>
+      m.role === 'received' &&
+      amounts.includes(m.yuan) &&
+      // Named in its own clause or the one before it (2024年评上省级专精特新，已经领了50万).
+      [m.clause, m.clause - 1].some((i) => topics.some((t) => matchAnyFrame(ctx.reading.clauses[i]?.text ?? '', t.frames) !== undefined)),
+  );
 }
 
 /** Characters the awards' terms may take in a clarification before only their names are given. */
