@@ -35,7 +35,7 @@ export interface ReadMoney extends MoneyMention {
 
 // Tax wording as invoices and people write it; 不含税 must be tried before 含税.
 const EXCLUDING = /不含税|未税|税后|除税|不含增值税|去税|净价|ex-?vat|excluding vat|net of vat/;
-const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|including vat|incl\.? vat|gross/;
+const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|including (?:\d+(?:\.\d+)?% )?vat|incl\.? (?:\d+(?:\.\d+)?% )?vat|gross/;
 // 不含税金额 is the amount without tax, not a tax line.
 const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
 // On a VAT invoice 金额 is the amount before tax (金额 + 税额 = 价税合计): so read when a tax line is given too.
@@ -116,7 +116,9 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
         total: lang.total.test(ownBefore.replace(/价税合计/g, '')),
         anaphoric: ANAPHORA_BEFORE.test(before),
       };
-      const basis = basisNear(ownBefore, ownAfter);
+      // English words are longer: "including 13% VAT" after the figure is still its basis.
+      const basisAfter = /^\s?[a-z]/i.test(ownAfter) ? text.slice(end, Math.min(nextStart, end + 24)) : ownAfter;
+      const basis = basisNear(ownBefore, basisAfter);
       if (basis) read.basis = basis;
       if (!m.approximate && lang.approximate.test(ownBefore.slice(-4))) read.approximate = true;
       // 一千万出头、五百万左右: the word after the figure makes it rough too.

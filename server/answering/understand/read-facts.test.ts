@@ -260,6 +260,12 @@ describe('class 3 — follow-ups: a case posed, a correction, a short reply', ()
     expect(s.find((x) => x.factId === 'investmentYuan')).toMatchObject({ value: 11_500_000, said: expect.stringContaining('850万') });
   });
 
+  it('an award named only to be denied takes back the facts only it reads, known or said in the message', () => {
+    const read = factsRead('那个一等奖是我们区里自己办的比赛，不是创客中国郑州分赛', { known: new Map([['contestPrize', 'first']]) });
+    expect(read.denied).toContainEqual(expect.objectContaining({ factId: 'contestPrize', value: 'first' }));
+    expect(read.stated.find((s) => s.factId === 'contestPrize')).toBeUndefined();
+  });
+
   it('naming what a figure was for and taking it back withdraws the figure', () => {
     const read = factsRead('设备那个不算了，采购合同取消了', { known: new Map([['investmentYuan', 22_000_000]]) });
     expect(read.denied).toContainEqual(expect.objectContaining({ factId: 'investmentYuan', value: 22_000_000 }));

@@ -1,5 +1,6 @@
 import { matchAnyFrame, matchFrame, parseFrame, type Frame, type FrameMatch } from '../../../knowledge/rules/frames.js';
 import type { FactValue } from '../../calculator/facts.js';
+import { factsOfRule } from '../../../knowledge/rules/rule-facts.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
 import { isNegated, MISTAKEN_AFTER, type MessageClause } from '../analyse/clauses.js';
 import { findCounts, findDays } from '../analyse/counts.js';
@@ -416,6 +417,27 @@ export function readFacts(
       if (reply && reply.value !== options.known?.get(factId)) {
         stated.push({ ...reply, hypothetical: true });
         break;
+      }
+    }
+  }
+  // "那个一等奖是区里的比赛，不是创客中国郑州分赛": an award named only to be denied takes back the facts only it
+  // reads (the prize), as known from the conversation.
+  for (const clause of usable) {
+    for (const topic of terms.topics) {
+      const m = matchAnyFrame(clause.text, topic.frames);
+      // Denied by name: 不是/并非 right before it (设备不是三百万 denies a figure, not the award).
+      if (!m || !/(?:不是|并不是|并非|而不是|不属于)$/.test(clause.text.slice(0, m.start))) continue;
+      const own = new Set(topic.topic.rules.flatMap((id) => [...factsOfRule(terms.rules.get(id)!.rule)]));
+      const shared = new Set(
+        terms.topics.filter((t) => t !== topic).flatMap((t) => t.topic.rules.flatMap((id) => [...factsOfRule(terms.rules.get(id)!.rule)])),
+      );
+      for (const factId of own) {
+        if (shared.has(factId)) continue;
+        // Said of the denied award in this message too (那个一等奖…不是创客中国): not the company's fact either.
+        for (let i = stated.length - 1; i >= 0; i--) if (stated[i]!.factId === factId) stated.splice(i, 1);
+        const known = options.known?.get(factId);
+        if (known === undefined || denied.some((d) => d.factId === factId)) continue;
+        denied.push({ factId, value: known, said: clause.text });
       }
     }
   }
