@@ -218,6 +218,8 @@ describe('class 9 — a limit the figure falls short of is a threshold, not the 
     ['设备买了四十九万八 就差一点点到五十万', 500_000],
     ['还没到100万', 1_000_000],
     ['快到200万了', 2_000_000],
+    // A milestone passed: 首次突破2.5亿元 names the band's edge, not a second revenue figure.
+    ['营业收入260,000,000.00元，首次突破2.5亿元', 250_000_000],
   ])('%s → %d is a threshold', (message, yuan) => {
     expect(figure(message, yuan).role).toBe('threshold');
   });

@@ -62,7 +62,7 @@ const ALREADY_BEFORE = /(?:已经|已|早就|之前|去年就)\s?(?:领|拿|获�
 const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
 // 每两千万、每满1000万: a unit of a rate (per 20M), never an amount of the company's.
 const THRESHOLD_BEFORE =
-  /(?:超过|超|达到|满|高于|低于|不足|不到|没到|快到|差[^，。\d]{0,4}到|门槛|起点|每|每满|每增加|每实现)(?:是|为)?\s?$/;
+  /(?:超过|超|达到|突破|迈上|跨过|满|高于|低于|不足|不到|没到|快到|差[^，。\d]{0,4}到|门槛|起点|每|每满|每增加|每实现)(?:是|为)?\s?$/;
 const THRESHOLD_AFTER = /^(?:的)?(?:以上|以下|以内|起|门槛|起点)/;
 const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
 // A figure taken back by what follows it: "刚才说的500万不算", "那300万是错的", "500万作废".
