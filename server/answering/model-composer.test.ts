@@ -54,6 +54,10 @@ describe('answers phrased by an OpenAI-compatible model', () => {
     const prompt = sent.messages.map((m: { content: string }) => m.content).join('\n');
     expect(prompt).toContain('最高不超过200万元');
     expect(prompt).toContain('"amountYuan":500000');
+    // The model is told the same form the guard enforces: the figure first, within each kind's length.
+    expect(prompt).toContain('第一句就是结论');
+    expect(prompt).toContain('测算不超过150字');
+    expect(prompt).toContain('追问不超过120字');
   });
 
   it('runs the calculator when the model calls it as a tool, with arguments validated', async () => {
