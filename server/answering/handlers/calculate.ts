@@ -213,7 +213,7 @@ function saysReceived(ctx: TurnContext, rule: Rule): boolean {
     (m) =>
       m.role === 'received' &&
       amounts.includes(m.yuan) &&
-      // Named in its own clause or the one before it (2024年评上省级专精特新，已经领了50万).
+      // Named in its own clause or the one before it (2024年评上省级，已经领了50万).
       [m.clause, m.clause - 1].some((i) => topics.some((t) => matchAnyFrame(ctx.reading.clauses[i]?.text ?? '', t.frames) !== undefined)),
   );
 }

@@ -420,7 +420,7 @@ export function readFacts(
       }
     }
   }
-  // "那个一等奖是区里的比赛，不是创客中国郑州分赛": an award named only to be denied takes back the facts only it
+  // "那个一等奖是区里的比赛，不是市里那个大赛": an award named only to be denied takes back the facts only it
   // reads (the prize), as known from the conversation.
   for (const clause of usable) {
     for (const topic of terms.topics) {
@@ -433,7 +433,7 @@ export function readFacts(
       );
       for (const factId of own) {
         if (shared.has(factId)) continue;
-        // Said of the denied award in this message too (那个一等奖…不是创客中国): not the company's fact either.
+        // Said of the denied award in this message too (那个一等奖…不是市里那个大赛): not the company's fact either.
         for (let i = stated.length - 1; i >= 0; i--) if (stated[i]!.factId === factId) stated.splice(i, 1);
         const known = options.known?.get(factId);
         if (known === undefined || denied.some((d) => d.factId === factId)) continue;
