@@ -129,6 +129,20 @@ describe('findMoneyMentions', () => {
     expect(findMoneyMentions(text)).toEqual([{ text: said, index: text.indexOf(said), yuan: lo, upToYuan: hi, approximate: true }]);
   });
 
+  it.each([
+    ['设备投了两千多万', 20_000_000, 29_999_999],
+    ['一百多万', 1_000_000, 1_999_999],
+    ['1500余万', 15_000_000, 15_999_999],
+  ])('%s: more than the figure, by less than its last digit', (text, lo, hi) => {
+    expect(findMoneyMentions(text)).toEqual([expect.objectContaining({ yuan: lo, upToYuan: hi, approximate: true })]);
+  });
+
+  it('一块 meaning together is not one yuan', () => {
+    expect(findMoneyMentions('两个补贴加一块是多少')).toEqual([]);
+    expect(findMoneyMentions('一块儿算')).toEqual([]);
+    expect(findMoneyMentions('这个一块钱')).toEqual([expect.objectContaining({ yuan: 1 })]);
+  });
+
   it('参 is a digit only before a unit: 参加、参考 beside an amount stay words', () => {
     expect(findMoneyMentions('参加比赛拿了参拾万元').map((m) => m.yuan)).toEqual([300_000]);
     expect(findMoneyMentions('参考500万元').map((m) => m.yuan)).toEqual([5_000_000]);
@@ -223,9 +237,10 @@ describe('money as people write it', () => {
   it.each([
     ['八十来万', 800_000, undefined],
     ['两百来万', 2_000_000, undefined],
-    ['一百多万', 1_000_000, undefined],
-    ['100余万元', 1_000_000, undefined],
-    ['五百多万', 5_000_000, undefined],
+    // 多、余: more than the figure, by less than its last written digit.
+    ['一百多万', 1_000_000, 1_999_999],
+    ['100余万元', 1_000_000, 1_999_999],
+    ['五百多万', 5_000_000, 5_999_999],
     ['一两百万', 1_000_000, 2_000_000],
     ['100-200万', 1_000_000, 2_000_000],
     ['100到200万元', 1_000_000, 2_000_000],

@@ -301,6 +301,13 @@ function spokenCounts(text: string): string {
     .replace(/(?<=[\d一两二三四五六七八九十])个(?=亿)/g, ' ');
 }
 
+/** The place value of a number's last non-zero digit: 2000万 → 1000万, 1500万 → 100万. */
+function lastPlace(n: number): number {
+  let place = 1;
+  while (n % (place * 10) === 0) place *= 10;
+  return place;
+}
+
 const SEVERAL = /(好)?(十)?几(十|百|千)?([万亿])(?:元|块)?/g;
 const PLACE: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
@@ -348,6 +355,12 @@ export function findMoneyMentions(text: string): MoneyMention[] {
       mention.approximate = true;
     }
     if (groups.approx !== undefined || APPROXIMATE_NUMBER.test(groups.lo ?? '')) mention.approximate = true;
+    // 两千多万、一百多万、1500余万: more than the figure, by less than its last written digit (2000–2999万).
+    if ((groups.approx === '多' || groups.approx === '余') && mention.upToYuan === undefined && lo > 0) {
+      mention.upToYuan = lo + lastPlace(lo) - 1;
+    }
+    // 加一块、算一块儿: "together", not one yuan.
+    if (/^一块$/.test(whole) && (/[加在放凑算合到]$/.test(mapped.slice(0, start)) || /^[儿去来算]/.test(mapped.slice(end)))) continue;
     mentions.push(mention);
   }
   // 几十万、十几万、好几千万: a rough amount with no digit, read as the range it can mean.
