@@ -91,6 +91,8 @@ export function decideIntent(reading: TextReading, state: IntentState): Intent {
     return { name: 'overview' };
   }
   if (state.topics > 0) {
+    // Who an award is paid to (集群的奖励给谁、每家都能拿吗): the award's terms, whoever asks and whatever they state.
+    if (asks.recipient && !asks.amount) return { name: 'award-info' };
     const procedural = (asks.who || asks.when) && !asks.amount && state.newFacts === 0;
     if (procedural) return { name: 'lookup', topicClauses: reading.references.length === 0 };
     if (reading.references.length > 0 && !state.topicsNamed) return { name: 'lookup' };

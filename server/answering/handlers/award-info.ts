@@ -137,7 +137,10 @@ export function awardInfo(ctx: TurnContext): Reply {
     return met ? c.description : (c.failReason ?? c.description);
   });
   const who = [...new Set(shown.map(({ rule }) => whoQualifies(rule)))];
-  if (touchedText.length > 0) lines.push(`${touchedText.join('；').replace(/。$/, '')}。`);
+  // 给谁的、谁能申请: who receives it is the answer, said first.
+  if (ctx.reading.asks.recipient && who.length > 0)
+    lines.unshift(`${shown.map(({ rule }) => rule.title).join('、')}发给：${who.join('；')}。`);
+  else if (touchedText.length > 0) lines.push(`${touchedText.join('；').replace(/。$/, '')}。`);
   else if (who.length > 0 && shown.length <= 2) lines.push(`条件：${who.join('；')}。`);
 
   const docIds = [...new Set(rules.map(({ ruleSet }) => ruleSet.docId))];

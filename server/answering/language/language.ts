@@ -24,6 +24,7 @@ export const LanguageSchema = z.strictObject({
   askAmount: words,
   askCount: words,
   askLimit: words,
+  askRecipient: words,
   askIssued: words,
   askRateOrThreshold: words,
   askYesNo: words,
@@ -94,6 +95,8 @@ export interface Language {
   askAmount: WordList;
   askCount: WordList;
   askLimit: WordList;
+  /** Asks who receives an award (给谁的、谁能申请). */
+  askRecipient: WordList;
   /** Asks who issued a document and when. */
   askIssued: WordList;
   /** Asks for a rate or a threshold, not an amount paid. */
@@ -147,6 +150,7 @@ export function compileLanguage(data: LanguageData): Language {
     askAmount: list('askAmount'),
     askCount: list('askCount'),
     askLimit: list('askLimit'),
+    askRecipient: list('askRecipient'),
     askIssued: list('askIssued'),
     askRateOrThreshold: list('askRateOrThreshold'),
     askYesNo: list('askYesNo'),

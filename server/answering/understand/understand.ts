@@ -74,6 +74,8 @@ export interface Asks {
   limit: boolean;
   /** Asks for a rate or a threshold (按多少比例、门槛多少), not an amount paid. */
   rateOrThreshold: boolean;
+  /** Asks who receives an award (给谁的、谁能申请), not which department is responsible. */
+  recipient: boolean;
   yesNo: boolean;
   overview: boolean;
   when: boolean;
@@ -169,6 +171,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     each: lang.distributive.test(text),
     limit: lang.askLimit.test(text),
     rateOrThreshold: lang.askRateOrThreshold.test(text),
+    recipient: lang.askRecipient.test(text),
     yesNo: lang.askYesNo.test(text),
     overview: own.some((c) => matchAnyFrame(c.text, lang.askOverview)),
     awardNoun: lang.awardNouns.test(text),
