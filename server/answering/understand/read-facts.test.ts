@@ -319,6 +319,13 @@ describe('counts, days and areas of a second base: read by the fact’s declared
   const read = (message: string, options: Partial<ReadFactsOptions> = {}) =>
     new Map(readTurn(readText(message, lucheng), lucheng, { asOf: '2020-06-01', ...options }).facts.stated.map((s) => [s.factId, s.value]));
 
+  it('an everyday matter a base’s own documents speak of is not unrelated to that base, and is to another', () => {
+    // 鹿城's documents guarantee executives' children school places (入学); Zhengzhou's never speak of 划片.
+    expect(readText('高管子女公办小学入学有什么政策', lucheng).unrelated).toBe(false);
+    expect(readText('孩子上小学怎么划片', ctx).unrelated).toBe(true);
+    expect(readText('孩子上小学怎么划片', lucheng).unrelated).toBe(true);
+  });
+
   it.each<[string, Record<string, FactValue>]>([
     // Chinese and Arabic numerals with the unit of what is counted; each count to the fact its clause names.
     ['我们今年拿到三件发明专利授权', { inventionPatentCount: 3 }],

@@ -19,6 +19,7 @@ export function readingContextOf(knowledge: KnowledgeBase): ReadingContext {
       ...knowledge.documents.flatMap((d) => [d.meta.title, d.meta.shortTitle ?? d.meta.title]),
     ],
     notCovered: knowledge.lexicon.notCovered.map(parseFrame),
+    baseText: knowledge.clauses.map((c) => c.text.toLowerCase()).join('\n'),
     references: (text) => knowledge.retriever.resolveReferences(text),
     documentsNamed: (text) => knowledge.retriever.documentsNamed(text),
   };

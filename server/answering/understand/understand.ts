@@ -93,6 +93,8 @@ export interface ReadingContext {
   places: readonly string[];
   baseWords: readonly string[];
   notCovered: readonly Frame[];
+  /** Every clause of the base, lower-cased: words its documents use are not unrelated to it. */
+  baseText: string;
   references(text: string): Clause[];
   documentsNamed(text: string): string[];
 }
@@ -197,7 +199,14 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     smalltalk: parts.length > 0 && (parts.every(smalltalkPart) || courtesyWithRemark(parts, smalltalkPart, lang, money.length, ctx, text)),
     refusal: [...own, ...injectedClauses].some((c) => matchAnyFrame(c.text, lang.refusal)),
     injectedClauses,
-    unrelated: own.some((c) => matchAnyFrame(c.text, lang.unrelated) !== undefined),
+    // An everyday matter the base's own documents speak of (a district policy on executives' children's school
+    // places) is not unrelated to that base.
+    unrelated: own.some((c) => {
+      const m = matchAnyFrame(c.text, lang.unrelated);
+      // Only a single word (入学) is judged by the base's text; a combination (注册 + 公司) names a chore whatever
+      // words the documents use.
+      return m !== undefined && !(m.hits.length === 1 && ctx.baseText.includes(m.hits[0]!.text));
+    }),
     ...(otherRegion ? { otherRegion, otherRegionOwns } : {}),
     namesHome,
     baseTerms: ctx.baseWords.some((w) => text.includes(w)),
