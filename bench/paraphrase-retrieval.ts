@@ -19,7 +19,7 @@
  *
  *   npx tsx bench/paraphrase-retrieval.ts [--set FILE] [--dev-only] [--no-sweep] [--no-write]
  *
- * Sets: the paraphrase set (default /work/blind/paraphrase/paraphrase.jsonl, lines {id, question, docId,
+ * Sets: the paraphrase set (default eval/retrieval/paraphrase.jsonl, lines {id, question, docId,
  * clauseId}) split by the number in the id, odd = DEV, even = TEST; and the project's retrieval set
  * (eval/retrieval/questions.jsonl), which must not get worse. Settings are tuned on DEV and the retrieval set
  * only: the sweep at the end never scores TEST; `--dev-only` leaves TEST unscored altogether.
@@ -63,7 +63,7 @@ import { buildFts5 } from './lib/fts5.js';
 import { argFlag, argValue, formatTable, ms, pct, summariseLatency, type LatencySummary } from './lib/measure.js';
 import { runInfo, writeResult } from './lib/report.js';
 
-const DEFAULT_SET = '/work/blind/paraphrase/paraphrase.jsonl';
+const DEFAULT_SET = 'eval/retrieval/paraphrase.jsonl';
 const OUT_OF_SCOPE_FILE = 'eval/golden/zhengzhou/out-of-scope.jsonl';
 /** RRF constant of the retriever's default fusion. */
 const RRF_K = 10;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,21 @@ beforeAll(async () => {
   console.log(row('naive (500-char chunks, plain BM25)', baseline));
   for (const miss of hybrid.misses)
     console.log(`  miss ${miss.id} ${miss.question} → expected ${miss.expected}, got ${miss.got.join(', ')}`);
+});
+
+describe('the paraphrase set (bench/paraphrase-retrieval.ts)', () => {
+  it('names a clause of the default base for each of its 100 questions', () => {
+    const lines = readFileSync(new URL('./paraphrase.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(100);
+    const known = new Set(kb.clauses.map((c) => `${c.docId}:${c.id}`));
+    for (const line of lines) {
+      const p = JSON.parse(line) as { id: string; question: string; docId: string; clauseId: string };
+      expect(p.question.length, p.id).toBeGreaterThan(0);
+      expect(known.has(`${p.docId}:${p.clauseId}`), p.id).toBe(true);
+    }
+  });
 });
 
 describe('retrieval on the embedded default', () => {
