@@ -121,6 +121,27 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     expect(cited(a)).toContain(`${PLAN}:item-1`);
   });
 
+  it.each([
+    '我们是省级专精特新，设备发票上写的是565万，能补多少',
+    '小巨人企业，这次设备发票总额339万，市里补多少',
+    '我們是省級專精特新，設備開票金額452萬，能補多少',
+  ])('an invoice figure with no word for its tax basis (%s) is not computed on: the answer asks which line it is', async (question) => {
+    const a = await ask(question);
+    expect(a.kind).toBe('clarify');
+    expect(a.meta.intent).toBe('clarify:invoice-basis');
+    expect(a.calculations).toEqual([]);
+    expect(a.answer).toContain('价税合计');
+    expect(a.followUp?.[0]).toContain('税后');
+  });
+
+  it('an invoice read by OCR, its total written in words and in digits, gives the pre-tax 金额 once', async () => {
+    const a = await ask(
+      '【截图识别】增值税专用发票\n货物名称：*信息技术服务*工业设计软件\n金额 ¥1,800,000.00  税率 6%  税额 ¥108,000.00\n' +
+        '价税合计（大写）壹佰玖拾万捌仟元整 （小写）¥1,908,000.00\n——我们是国家级小巨人，就这一张票，市里补多少？',
+    );
+    expect(granted(a)).toEqual({ [EQUIPMENT]: equipmentSubsidy(1_800_000) });
+  });
+
   it.each<[string[], number]>([
     [['我们是省级专精特新，设备含税565万，能补多少', '不含税是500万'], 500 * WAN],
     [['我们是小巨人，设备价税合计339万元，能补多少', '税后300万'], 300 * WAN],

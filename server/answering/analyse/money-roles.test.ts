@@ -115,6 +115,41 @@ describe('class 1 — money as people write it: the tax basis of each figure (�
     expect(figure(message, 4_000_000)).toMatchObject({ role: 'stated', basis: 'excluding-tax' });
     expect(figure(message, 520_000).role).toBe('tax');
   });
+
+  it.each([
+    // Invoice OCR: the total written out in words and again in digits.
+    ['金额 ¥1,800,000.00 税率 6% 税额 ¥108,000.00 价税合计（大写）壹佰玖拾万捌仟元整（小写）¥1,908,000.00', 1_908_000],
+    // A contract's price, words first and digits in brackets.
+    ['合同总价人民币贰佰万元整（¥2,000,000.00），设备款', 2_000_000],
+  ])('an amount written out in words and again in digits is one figure: %s', (message, yuan) => {
+    expect(figuresOf(message).filter((m) => m.yuan === yuan)).toHaveLength(1);
+  });
+
+  it('the invoice arithmetic marks the total in every form it is written (金额 + 税额 = 价税合计)', () => {
+    const message = '金额 1,800,000.00 税额 108,000.00 价税合计 1,908,000.00，合计大写壹佰玖拾万捌仟元整';
+    const totals = figuresOf(message).filter((m) => m.yuan === 1_908_000);
+    expect(totals.length).toBeGreaterThan(0);
+    for (const total of totals) expect(total.basis).toBe('including-tax');
+    expect(figure(message, 1_800_000).basis).toBe('excluding-tax');
+  });
+
+  it.each([
+    ['设备发票上写的是565万', 5_650_000],
+    ['设备发票总额226万', 2_260_000],
+    ['开票金额300万', 3_000_000],
+    ['票面是450万', 4_500_000],
+  ])('a figure read off an invoice with no word for its tax basis is marked unclear: %s', (message, yuan) => {
+    expect(figure(message, yuan)).toMatchObject({ role: 'stated', invoiceBasisUnclear: true });
+    expect(figure(message, yuan).basis).toBeUndefined();
+  });
+
+  it.each([
+    ['设备发票上写的不含税565万', 5_650_000],
+    ['发票价税合计226万', 2_260_000],
+    ['设备投了300万，发票都齐', 3_000_000],
+  ])('an invoice figure with its basis named, or a figure not read off an invoice, is not unclear: %s', (message, yuan) => {
+    expect(figure(message, yuan).invoiceBasisUnclear).toBeUndefined();
+  });
 });
 
 describe('class 9 — facts taken wrongly: a figure that is not the company’s own amount never gets the role "stated"', () => {

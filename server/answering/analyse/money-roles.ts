@@ -27,6 +27,11 @@ export interface ReadMoney extends MoneyMention {
   clause: number;
   role: MoneyRole;
   basis?: TaxBasis;
+  /**
+   * Read off an invoice with no word for its tax basis (发票上写的565万、发票总额226万): the figure an invoice shows
+   * first is its tax-inclusive total (价税合计) as often as its pre-tax amount, so the advisor asks which.
+   */
+  invoiceBasisUnclear?: boolean;
   /** Said as a total (一共、合计). */
   total: boolean;
   /** Refers back to a figure already given (这500万、这笔). */
@@ -69,6 +74,22 @@ const NEGATED_BEFORE = /(?:不是|并非|而不是|并不是|不对)\s?$/;
 const WITHDRAWN_AFTER =
   /^\s?(?:元)?(?:的)?(?:那笔|这笔|那个|这个)?(?:不算|不对|作废|不作数|错了|说错了|是错的|有误|不用算|要去掉|去掉|删掉)/;
 const ANAPHORA_BEFORE = /(?:这|那|上述|以上)(?:笔|批|个)?\s?$/;
+// A figure an invoice is said to show (发票上写的、发票金额、发票总额、开票、票面) with no word for which line it is.
+const INVOICE_FIGURE_BEFORE = /(?:发票|票面|开票|专票|普票)[^，。；\d]{0,8}$/;
+// Financial numerals (壹佰玖拾万捌仟元整): the way cheques, contracts and invoices write a figure out in full.
+const FINANCIAL_NUMERALS = /[壹贰叁肆伍陆柒捌玖拾佰仟]/;
+
+/**
+ * The same amount written out in words and in digits in one clause (价税合计（大写）壹佰玖拾万捌仟元整（小写）
+ * ¥1,908,000.00; 人民币壹佰万元整（¥1,000,000.00）) is one figure: only the first is kept.
+ */
+function withoutSpelledOutRepeats(mentions: MoneyMention[]): MoneyMention[] {
+  return mentions.filter((m, i) => {
+    const previous = mentions[i - 1];
+    if (!previous || previous.yuan !== m.yuan) return true;
+    return FINANCIAL_NUMERALS.test(previous.text) === FINANCIAL_NUMERALS.test(m.text);
+  });
+}
 
 /** Every figure in the message's clauses, with what it is. */
 export function readMoney(clauses: readonly MessageClause[], lang: Language): ReadMoney[] {
@@ -79,7 +100,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
     const extra = labelledFigures(text, clauses, clause).filter(
       (f) => !found.some((m) => f.index < m.index + m.text.length && m.index < f.index + f.text.length),
     );
-    const mentions = [...found, ...extra].sort((a, b) => a.index - b.index);
+    const mentions = withoutSpelledOutRepeats([...found, ...extra].sort((a, b) => a.index - b.index));
     mentions.forEach((m, i) => {
       const before = text.slice(Math.max(0, m.index - 10), m.index);
       const end = m.index + m.text.length;
@@ -120,6 +141,8 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       const basisAfter = /^\s?[a-z]/i.test(ownAfter) ? text.slice(end, Math.min(nextStart, end + 24)) : ownAfter;
       const basis = basisNear(ownBefore, basisAfter);
       if (basis) read.basis = basis;
+      else if (role === 'stated' && INVOICE_FIGURE_BEFORE.test(label + text.slice(Math.max(prevEnd, m.index - 12), m.index)))
+        read.invoiceBasisUnclear = true;
       if (!m.approximate && lang.approximate.test(ownBefore.slice(-4))) read.approximate = true;
       // 一千万出头、五百万左右: the word after the figure makes it rough too.
       if (!m.approximate && ROUGH_AFTER.test(ownAfter)) read.approximate = true;
@@ -135,10 +158,13 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
   // 价税合计; 借 设备 640万 + 进项税 83.2万 = 贷 银行存款 723.2万), never a second item to add.
   for (const tax of taxes) {
     for (const a of out) {
-      const b = out.find((o) => o !== a && o.role === 'stated' && a.role === 'stated' && o.yuan === a.yuan + tax.yuan);
-      if (!b) continue;
-      b.basis = 'including-tax';
-      a.basis ??= 'excluding-tax';
+      const totals = out.filter((o) => o !== a && o.role === 'stated' && a.role === 'stated' && o.yuan === a.yuan + tax.yuan);
+      for (const b of totals) {
+        b.basis = 'including-tax';
+        delete b.invoiceBasisUnclear;
+        a.basis ??= 'excluding-tax';
+        delete a.invoiceBasisUnclear;
+      }
     }
   }
   if (taxes.length > 0) {
@@ -158,6 +184,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
     const target = next ?? previous;
     if (target) target.basis = basis;
   }
+  for (const m of out) if (m.basis) delete m.invoiceBasisUnclear;
   return out;
 }
 

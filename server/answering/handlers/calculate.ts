@@ -290,11 +290,13 @@ function moneyIssueReply(ctx: TurnContext, issue: MoneyIssue, rules: readonly { 
   const why =
     issue.kind === 'pre-tax'
       ? `您给的${formatYuan(issue.yuan)}是含税金额，而政策按${basis}${label}计算，不能直接用含税价测算。`
-      : issue.kind === 'tax-only'
-        ? `您给的${formatYuan(issue.yuan)}是税额，不是${label}。`
-        : issue.kind === 'several'
-          ? `您提到了${issue.said}几个金额，我不能确定${label}是其中哪一个、还是它们的合计。`
-          : `“${issue.said}”不是确切金额，按约数算出的补助不准确。`;
+      : issue.kind === 'invoice-basis'
+        ? `您给的${formatYuan(issue.yuan)}是发票上的金额，没说明是价税合计（含税）还是不含税的金额，而政策按${basis}${label}计算。`
+        : issue.kind === 'tax-only'
+          ? `您给的${formatYuan(issue.yuan)}是税额，不是${label}。`
+          : issue.kind === 'several'
+            ? `您提到了${issue.said}几个金额，我不能确定${label}是其中哪一个、还是它们的合计。`
+            : `“${issue.said}”不是确切金额，按约数算出的补助不准确。`;
   const relevant = rules.filter(({ rule }) => factsOfRule(rule).has(issue.factId)).map(({ rule }) => rule);
   const ruleText = relevant
     .slice(0, 2)

@@ -43,7 +43,7 @@ export interface DeniedFact {
 /** A figure that cannot be used as the fact the clause names, and why; the answer says so and asks. */
 export interface MoneyIssue {
   factId: string;
-  kind: 'pre-tax' | 'tax-only' | 'approximate' | 'several';
+  kind: 'pre-tax' | 'invoice-basis' | 'tax-only' | 'approximate' | 'several';
   yuan: number;
   upToYuan?: number;
   said: string;
@@ -634,6 +634,12 @@ function readMoneyFact(
       return { issues: [{ factId: fact.decl.id, kind: 'pre-tax', yuan: m.yuan, said: said(m) }] };
     }
     pool = right;
+    // Only figures read off an invoice with no word for which line: ask whether it is 价税合计 or 金额.
+    const unclear = pool.filter((m) => m.invoiceBasisUnclear);
+    if (unclear.length > 0 && unclear.length === pool.length) {
+      const m = unclear.at(-1)!;
+      return { issues: [{ factId: fact.decl.id, kind: 'invoice-basis', yuan: m.yuan, said: said(m) }] };
+    }
   }
   const approximate = pool.find((m) => m.approximate);
   if (approximate && pool.every((m) => m.approximate)) {
