@@ -158,6 +158,13 @@ describe('class 9 — facts taken wrongly: a negation is read as such (isNegated
     // Negated after the phrase, or withdrawn as a mistake.
     ['小巨人是我搞错了', '小巨人', true],
     ['省级专精特新其实没有', '省级 + 专精特新', true],
+    // 非 bound to the phrase or a word before it: a negating prefix.
+    ['规上企业（非首次小升规）', '小升规', true],
+    ['我们是非总部型企业', '总部型', true],
+    ['非国有的小巨人', '小巨人', false],
+    // 非常 and 除非 are not a negation.
+    ['我们非常想拿小巨人', '小巨人', false],
+    ['除非是小巨人', '小巨人', false],
     // Not negated.
     ['省里的补贴拿过了', '省里 + 补贴 + 拿', false],
     ['我们是省级专精特新', '省级 + 专精特新', false],

@@ -125,6 +125,7 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
   const after = clause.slice(match.end, match.end + 6);
   if (lang.questionForms.test(before + clause.slice(match.start, match.end) + after)) return false;
   if (lang.negators.find(before).some((h) => before.length - h.end <= 4)) return true;
+  if (BOUND_NON.test(before)) return true;
   const hits = [...match.hits].sort((a, b) => a.start - b.start);
   for (let i = 1; i < hits.length; i++) {
     if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
@@ -132,6 +133,12 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
   // Negated after the phrase (资质没过期), or withdrawn as a mistake (国家级是我搞错了).
   return /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没|未|不|无|not\b)/.test(after) || MISTAKEN_AFTER.test(after);
 }
+
+/**
+ * 非 bound to the phrase or to a word or two before it (非首次小升规、非国有、非规上): a negating prefix, not a
+ * free word, so it is not in the language's negators. 非常, 非法, 并非 (a negator already) and 除非 are not it.
+ */
+const BOUND_NON = /(?<![并除])非(?![常法凡得要])[\u4e00-\u9fa5]{0,2}$/;
 
 /** Words right after a phrase that call it a mistake: "国家级是我搞错了", "国家级那个说错了". */
 export const MISTAKEN_AFTER = /^(?:的)?(?:那个|这个)?(?:是)?(?:我|我们)?(?:给)?(?:搞错|弄错|说错|记错|写错|搞混|打错|填错|不对)/;

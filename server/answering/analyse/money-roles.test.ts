@@ -133,6 +133,13 @@ describe('class 1 — money as people write it: the tax basis of each figure (�
     expect(figure(message, 1_800_000).basis).toBe('excluding-tax');
   });
 
+  it('a basis named before a list holds for every figure of the list, and not past another basis', () => {
+    const listed = '价税合计分别为1,130,000.00元、565,000.00元、339,000.00元';
+    for (const yuan of [1_130_000, 565_000, 339_000]) expect(figure(listed, yuan).basis).toBe('including-tax');
+    const mixed = '含税113万、不含税100万';
+    expect(figure(mixed, 1_000_000).basis).toBe('excluding-tax');
+  });
+
   it.each([
     ['设备发票上写的是565万', 5_650_000],
     ['设备发票总额226万', 2_260_000],

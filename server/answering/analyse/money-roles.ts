@@ -76,6 +76,8 @@ const WITHDRAWN_AFTER =
 const ANAPHORA_BEFORE = /(?:这|那|上述|以上)(?:笔|批|个)?\s?$/;
 // A figure an invoice is said to show (发票上写的、发票金额、发票总额、开票、票面) with no word for which line it is.
 const INVOICE_FIGURE_BEFORE = /(?:发票|票面|开票|专票|普票)[^，。；\d]{0,8}$/;
+// Nothing but a list separator between two figures (、 和 及 与 /, a unit left after the first).
+const LIST_SEPARATOR = /^\s?(?:元|万元|万)?\s?(?:[、,，/]|和|及|与|以及)\s?$/;
 // Financial numerals (壹佰玖拾万捌仟元整): the way cheques, contracts and invoices write a figure out in full.
 const FINANCIAL_NUMERALS = /[壹贰叁肆伍陆柒捌玖拾佰仟]/;
 
@@ -183,6 +185,13 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
     const next = out.find((m) => m.clause > clause.index && m.clause <= clause.index + 2 && m.basis === undefined);
     const target = next ?? previous;
     if (target) target.basis = basis;
+  }
+  // A basis named before a list of figures holds for the whole list (价税合计分别为113万、56.5万、33.9万).
+  for (let i = 1; i < out.length; i++) {
+    const [previous, m] = [out[i - 1]!, out[i]!];
+    if (m.basis || !previous.basis || previous.clause !== m.clause || previous.role !== m.role) continue;
+    const between = clauses[m.clause]!.text.slice(previous.index + previous.text.length, m.index);
+    if (LIST_SEPARATOR.test(between)) m.basis = previous.basis;
   }
   for (const m of out) if (m.basis) delete m.invoiceBasisUnclear;
   return out;

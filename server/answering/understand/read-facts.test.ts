@@ -339,6 +339,28 @@ describe('counts, days and areas of a second base: read by the fact’s declared
     for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
   });
 
+  it.each<[string, Record<string, FactValue>]>([
+    // A short name (市级) that the words of one fact already read is that fact's, not also another's option.
+    ['不对，我们那个技术中心只是市级的，省级还没评上', { enterpriseTechCentreLevel: 'city' }],
+    ['我们的企业技术中心是省级的', { enterpriseTechCentreLevel: 'provincial' }],
+  ])('%s → %j and nothing else of the same short name', (message, expected) => {
+    const facts = read(message);
+    for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
+    expect(facts.get('techUpgradeProjectType')).toBeUndefined();
+  });
+
+  it.each<[string, number]>([
+    // One VAT rate for all the invoices listed, their basis named once before the list.
+    ['技改设备发票三张（税率均为13%），价税合计分别为1,130,000.00元、565,000.00元、339,000.00元', 1_800_000],
+    ['设备两张发票都是13%的税率，含税113万和226万', 3_000_000],
+  ])('%s → the after-tax investment %d', (message, yuan) => {
+    expect(read(message).get('equipmentInvestmentYuan')).toBe(yuan);
+  });
+
+  it('非 before a yes phrase says no (规上企业（非首次小升规）)', () => {
+    expect(read('规上企业（非首次小升规），租厂房生产').get('firstTimeAboveScale')).toBe(false);
+  });
+
   it('an area that several awards could read goes to the award the message is about', () => {
     const facts = read('我们是规上的软件信息服务企业，租了五百平方，一年房租补助能拿多少');
     expect(facts.get('softwareOfficeAreaSqm')).toBe(500);

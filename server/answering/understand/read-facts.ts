@@ -443,8 +443,11 @@ export function readFacts(
   }
   // A short name the company says it has (我们是省级的、去年评的省级): the fact of the conversation's awards, or the
   // first in conversation order, that has the name and nothing in the message states otherwise.
-  for (const short of ownShortNames(usable, terms, options)) {
+  for (const { fact: short, name } of ownShortNames(usable, terms, options)) {
     if (stated.some((x) => x.factId === short.factId) || denied.some((d) => d.factId === short.factId)) continue;
+    // A short name another fact's own words already read in this clause (技术中心只是市级的: the centre's level,
+    // not also 市级 of the key-project list) states that fact only.
+    if (stated.some((x) => x.clause === short.clause && x.factId !== short.factId && enumNames(terms, x.factId).has(name))) continue;
     stated.push(short);
   }
   // A fact stated about an option (是今年新评上的省级: the year of the provincial status) says the company has
@@ -759,7 +762,7 @@ const CN_DIGITS: Record<string, number> = { 一: 1, 三: 3, 六: 6, 九: 9, 十�
 /** The VAT rate a message gives for its invoices: 税率13%, 13个点的票, 十三个点, 13% VAT. */
 export function vatRate(text: string): number | undefined {
   const m =
-    /(?:税率|税点|增值税率|vat rate)\s*(?:是|为|：|:)?\s*(\d{1,2}|十三|[一三六九])\s*(?:%|％|个点|点)?/i.exec(text) ??
+    /(?:税率|税点|增值税率|vat rate)\s*(?:均|都|全|全部|一律)?\s*(?:是|为|：|:)?\s*(\d{1,2}|十三|[一三六九])\s*(?:%|％|个点|点)?/i.exec(text) ??
     /(\d{1,2}|十三|[一三六九])\s*(?:个点|个税点|点)(?:的)?(?:票|专票|增值税|税)/.exec(text) ??
     /(\d{1,2})\s*(?:%|％)\s*(?:的)?(?:票|专票|增值税|税率|vat)/i.exec(text);
   if (!m) return undefined;
@@ -779,12 +782,23 @@ const OWN_BEFORE =
   /(?:我们|我司|我公司|本公司|公司|企业|咱们|我们公司)(?:[^，。]{0,8}?(?:是|属于|算|评的|评上了?|评了|认定的|认定了|拿了|拿的|获评))?$|^(?:是|属于|评的|评上了?|评了|认定的)$/;
 
 /** Short names (aliases) of enum options the company says it has, one per fact, in the facts' order. */
-function ownShortNames(clauses: readonly MessageClause[], terms: BaseTerms, options: ReadFactsOptions): StatedFact[] {
+/** The short names (aliases, normalised) of an enum fact's options. */
+function enumNames(terms: BaseTerms, factId: string): Set<string> {
+  const fact = terms.facts.get(factId);
+  if (!fact || fact.decl.type !== 'enum') return new Set();
+  return new Set(fact.options.flatMap((o) => o.replies.map((r) => r.replace(/[，。“”\s]/g, '').toLowerCase())));
+}
+
+function ownShortNames(
+  clauses: readonly MessageClause[],
+  terms: BaseTerms,
+  options: ReadFactsOptions,
+): { fact: StatedFact; name: string }[] {
   const inPlay = new Set([...(options.conversationFacts ?? []), ...(options.correctable ?? [])]);
   const facts = [...terms.facts.values()].filter((f) => f.decl.type === 'enum');
   // Facts the conversation is about come first; the rest in the order the base asks for them.
   facts.sort((a, b) => Number(inPlay.has(b.decl.id)) - Number(inPlay.has(a.decl.id)));
-  const out: StatedFact[] = [];
+  const out: { fact: StatedFact; name: string }[] = [];
   const claimed = new Set<string>();
   for (const clause of clauses) {
     if (clause.hypothetical || clause.question) continue;
@@ -797,7 +811,7 @@ function ownShortNames(clauses: readonly MessageClause[], terms: BaseTerms, opti
           // The name is the end of what is said (省级的、省级，), not the start of a longer term (省级集群).
           if (!/^(?:的|了|啦|呀|啊)?(?:[，。,.!！?？\s]|$)/.test(clause.text.slice(at + name.length))) continue;
           claimed.add(key);
-          if (!out.some((o) => o.factId === fact.decl.id)) out.push(statedIn(clause, fact.decl.id, option.value));
+          if (!out.some((o) => o.fact.factId === fact.decl.id)) out.push({ fact: statedIn(clause, fact.decl.id, option.value), name });
         }
       }
     }
