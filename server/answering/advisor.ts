@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { AnswerBody, CalculationBody, CitationBody } from '../schemas.js';
 import { emptySession, type Session, type SessionStore } from '../sessions/session-store.js';
 import { createMemo, type MemoStats } from './analysis-cache.js';
+import { amountsSaid } from './analyse/money-roles.js';
 import { factsOfRule } from '../../knowledge/rules/rule-facts.js';
 import { declarationsOf } from './compose/award-text.js';
 import { checkAnswerForm, guardReply, type GuardViolation } from './guard.js';
@@ -459,7 +460,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
       // What the user said of the company, in this message or earlier in the conversation (a figure repeated back
       // is theirs). A figure the user attributes to the policy (听说能补300万) is a claim, never evidence for itself.
       const statedAmountsYuan = [
-        ...reading.money.filter((m) => m.role !== 'benefit').flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan])),
+        ...reading.money.filter((m) => m.role !== 'benefit').flatMap(amountsSaid),
         ...[...facts].filter(([id, f]) => f.how !== 'default' && decls.get(id)?.type === 'money').map(([, f]) => f.value as number),
         // A figure stated in an earlier turn and replaced in this one ("此前850万元 + 300万元").
         ...Object.entries(session.facts)

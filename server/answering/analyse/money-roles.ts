@@ -1,4 +1,5 @@
 import { findMoneyMentions, parseMoney, type MoneyMention } from '../../../knowledge/text/money.js';
+import { findCounts } from './counts.js';
 import type { Language } from '../language/language.js';
 import type { MessageClause } from './clauses.js';
 
@@ -32,6 +33,8 @@ export interface ReadMoney extends MoneyMention {
    * first is its tax-inclusive total (价税合计) as often as its pre-tax amount, so the advisor asks which.
    */
   invoiceBasisUnclear?: boolean;
+  /** A unit price times the number of units the message gives (每台50万 … 买了4台): `yuan` is the product. */
+  units?: { count: number; measure: string; unitYuan: number };
   /** Said as a total (一共、合计). */
   total: boolean;
   /** Refers back to a figure already given (这500万、这笔). */
@@ -93,6 +96,16 @@ function withoutSpelledOutRepeats(mentions: MoneyMention[]): MoneyMention[] {
   });
 }
 
+/** A clause by its index in the message (the clauses read may be a subset: hidden segments left out). */
+function clauseAt(clauses: readonly MessageClause[], index: number): MessageClause {
+  return clauses.find((c) => c.index === index)!;
+}
+
+/** The amounts a figure puts in the user's words: itself, the top of its range, the unit price of a product. */
+export function amountsSaid(m: ReadMoney): number[] {
+  return [m.yuan, ...(m.upToYuan !== undefined ? [m.upToYuan] : []), ...(m.units ? [m.units.unitYuan] : [])];
+}
+
 /** Every figure in the message's clauses, with what it is. */
 export function readMoney(clauses: readonly MessageClause[], lang: Language): ReadMoney[] {
   const out: ReadMoney[] = [];
@@ -151,6 +164,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       out.push(read);
     });
   }
+  unitPriceTimesCount(out, clauses);
   // A figure said again that was a claim where first said (能拿600万 … 是600万吗) is that claim again.
   for (const m of out) {
     if (m.role === 'stated' && out.some((o) => o !== m && o.role === 'benefit' && o.yuan === m.yuan)) m.role = 'benefit';
@@ -172,7 +186,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
   if (taxes.length > 0) {
     for (const m of out) {
       if (m.role !== 'stated' || m.basis) continue;
-      const clause = clauses[m.clause]!;
+      const clause = clauseAt(clauses, m.clause);
       const before = (m.index === 0 ? labelBefore(clauses, clause) : '') + clause.text.slice(Math.max(0, m.index - 8), m.index);
       if (INVOICE_AMOUNT.test(before)) m.basis = 'excluding-tax';
     }
@@ -190,11 +204,42 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
   for (let i = 1; i < out.length; i++) {
     const [previous, m] = [out[i - 1]!, out[i]!];
     if (m.basis || !previous.basis || previous.clause !== m.clause || previous.role !== m.role) continue;
-    const between = clauses[m.clause]!.text.slice(previous.index + previous.text.length, m.index);
+    const between = clauseAt(clauses, m.clause).text.slice(previous.index + previous.text.length, m.index);
     if (LIST_SEPARATOR.test(between)) m.basis = previous.basis;
   }
   for (const m of out) if (m.basis) delete m.invoiceBasisUnclear;
   return out;
+}
+
+/** Measure words of things bought or booked one by one (台 machines, 套 systems, 个 booths, 件, 张, 辆 …). */
+const MEASURES = ['台', '套', '个', '件', '张', '部', '辆', '只', '款', '批', '项'];
+// 每台50万、每个展位费1.2万、单价80万 (一台150万 is an item of a list, not a price per unit): a price per unit, its measure word named or (单价) implied.
+const PER_UNIT_BEFORE = new RegExp(`(?:每|单)(${MEASURES.join('|')})[^\\d，。；]{0,6}$|(单价)[^\\d，。；]{0,4}$`);
+
+/**
+ * A unit price with the number of units in its sentence (买了4台机床，每台50万; 订了3个展位，每个展位费1.2万) is the
+ * price of them all: the figure becomes their product, with the count kept for the answer to show. Only when the
+ * sentence gives one count of that measure (for 单价, of any): two different counts leave the figure as it is.
+ */
+function unitPriceTimesCount(out: ReadMoney[], clauses: readonly MessageClause[]): void {
+  for (const m of out) {
+    if (m.role !== 'stated') continue;
+    const clause = clauseAt(clauses, m.clause);
+    const per = PER_UNIT_BEFORE.exec(clause.text.slice(Math.max(0, m.index - 10), m.index));
+    if (!per) continue;
+    const measures = per[1] ? [per[1]] : MEASURES;
+    const sentence = clauses.filter((c) => c.sentence === clause.sentence);
+    const counts = sentence.flatMap((c) =>
+      findCounts(c.text, measures).filter(
+        (n) => n.value > 1 && !out.some((o) => o.clause === c.index && n.start < o.index + o.text.length && o.index < n.end),
+      ),
+    );
+    const values = [...new Set(counts.map((n) => n.value))];
+    if (values.length !== 1) continue;
+    const measure = measures.find((u) => counts[0]!.text.endsWith(u)) ?? measures[0]!;
+    m.units = { count: values[0]!, measure, unitYuan: m.yuan };
+    m.yuan *= values[0]!;
+  }
 }
 
 /** Grouped digits with no unit (1,500,000) that an amount label or a tax basis introduces: a figure off an invoice or a table. */

@@ -606,7 +606,7 @@ function readMoneyFact(
     }
   }
   const usable = tied.filter((m) => m.role === 'stated');
-  const said = (m: ReadMoney) => m.text;
+  const said = (m: ReadMoney) => (m.units ? `${m.text} × ${m.units.count}${m.units.measure}` : m.text);
   if (usable.length === 0) {
     const tax = tied.find((m) => m.role === 'tax');
     if (tax && fact.decl.taxBasis) issues.push({ factId: fact.decl.id, kind: 'tax-only', yuan: tax.yuan, said: said(tax) });

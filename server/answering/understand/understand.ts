@@ -2,7 +2,7 @@ import { matchAnyFrame, type Frame } from '../../../knowledge/rules/frames.js';
 import type { Clause } from '../../../knowledge/types.js';
 
 import { readClauses, type MessageClause } from '../analyse/clauses.js';
-import { readMoney, readPercentClaims, type ReadMoney } from '../analyse/money-roles.js';
+import { amountsSaid, readMoney, readPercentClaims, type ReadMoney } from '../analyse/money-roles.js';
 import { readMessage } from '../analyse/noise.js';
 import type { Language } from '../language/language.js';
 import type { BaseTerms, CompiledTopic } from './base-terms.js';
@@ -315,5 +315,5 @@ export function statedAmounts(message: string, lang: Language): number[] {
   const clauses = readClauses(readMessage(message), lang, []).filter(
     (c) => c.source !== 'hidden' && (c.hearsay || matchAnyFrame(c.text, lang.injection) === undefined),
   );
-  return readMoney(clauses, lang).flatMap((m) => (m.upToYuan !== undefined ? [m.yuan, m.upToYuan] : [m.yuan]));
+  return readMoney(clauses, lang).flatMap(amountsSaid);
 }
