@@ -762,7 +762,9 @@ const CN_DIGITS: Record<string, number> = { 一: 1, 三: 3, 六: 6, 九: 9, 十�
 /** The VAT rate a message gives for its invoices: 税率13%, 13个点的票, 十三个点, 13% VAT. */
 export function vatRate(text: string): number | undefined {
   const m =
-    /(?:税率|税点|增值税率|vat rate)\s*(?:均|都|全|全部|一律)?\s*(?:是|为|：|:)?\s*(\d{1,2}|十三|[一三六九])\s*(?:%|％|个点|点)?/i.exec(text) ??
+    /(?:税率|税点|增值税率|vat rate)\s*(?:均|都|全|全部|一律)?\s*(?:是|为|：|:)?\s*(\d{1,2}|十三|[一三六九])\s*(?:%|％|个点|点)?/i.exec(
+      text,
+    ) ??
     /(\d{1,2}|十三|[一三六九])\s*(?:个点|个税点|点)(?:的)?(?:票|专票|增值税|税)/.exec(text) ??
     /(\d{1,2})\s*(?:%|％)\s*(?:的)?(?:票|专票|增值税|税率|vat)/i.exec(text);
   if (!m) return undefined;
