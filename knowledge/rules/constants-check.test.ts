@@ -169,6 +169,7 @@ describe('checkRuleConstants on every amount form', () => {
     'art-5': '按月补助，每件每月1000元，最高5万元。',
     'art-6': '分阶段奖励：辅导验收100万元、受理100万元、上市200万元。',
     'art-7': '2020年1月1日以后成立的企业，新设企业奖励5万元或8万元，择一享受。',
+    'art-9': '给予参展企业展位费80%奖励，赴区外、境外参展每个展位奖励不超过5000元、15000元，同一展会最多奖励4个标准展位。',
   };
   const lookupForms: ClauseLookup = (docId, clauseId) => {
     const text = docId === 'forms-doc' ? texts[clauseId] : undefined;
@@ -195,6 +196,18 @@ describe('checkRuleConstants on every amount form', () => {
     ],
     ['a stage amount', (r: RuleSet) => ((r.rules[5]!.amount as { stages: { yuan: number }[] }).stages[2]!.yuan = 3_000_000), 'award'],
     ['a date condition', (r: RuleSet) => ((r.rules[6]!.conditions[0] as { value: string }).value = '2021-01-01'), 'date'],
+    [
+      'a cap per unit',
+      (r: RuleSet) =>
+        ((r.rules.find((x) => x.id === 'booth-award')!.amount as { unitCapBy: { table: Record<string, number> } }).unitCapBy.table.far =
+          12_000),
+      'cap',
+    ],
+    [
+      'the share of a fee',
+      (r: RuleSet) => ((r.rules.find((x) => x.id === 'booth-award')!.amount as { shareOf: { percent: number } }).shareOf.percent = 60),
+      'percent',
+    ],
   ])('catches a typo in %s', (_, edit, kind) => {
     const copy = structuredClone(forms);
     edit(copy);

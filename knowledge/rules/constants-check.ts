@@ -106,6 +106,12 @@ function constantsOf(ruleSet: RuleSet, rule: Rule, index: number): Constant[] {
       if (amount.unitYuan !== undefined)
         out.push({ path: at('amount', 'unitYuan'), kind: 'threshold', value: amount.unitYuan, unit: 'money' });
       if (amount.yuan !== undefined) out.push({ path: at('amount', 'yuan'), kind: 'award', value: amount.yuan, unit: 'money' });
+      if (amount.shareOf)
+        out.push({ path: at('amount', 'shareOf', 'percent'), kind: 'percent', value: amount.shareOf.percent, unit: 'percent' });
+      for (const [key, perUnit] of Object.entries(amount.unitCapBy?.table ?? {}))
+        out.push({ path: at('amount', 'unitCapBy', 'table', key), kind: 'cap', value: perUnit, unit: 'money' });
+      if (amount.maxUnits !== undefined)
+        out.push({ path: at('amount', 'maxUnits'), kind: 'threshold', value: amount.maxUnits, unit: 'number' });
       amount.byDate?.ranges.forEach((range, j) => {
         out.push({ path: at('amount', 'byDate', 'ranges', j, 'yuan'), kind: 'award', value: range.yuan, unit: 'money' });
         const day = range.onOrBefore ?? range.after!;

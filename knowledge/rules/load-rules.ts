@@ -310,10 +310,22 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
     }
     if (amount.kind === 'perUnit') {
       needType(amount.fact, ['rules', i, 'amount', 'fact'], amount.unitYuan !== undefined ? ['money'] : ['integer', 'money'], 'perUnit');
-      if ((amount.yuan === undefined) === (amount.byDate === undefined)) {
-        issues.push({ keys: ['rules', i, 'amount'], code: 'RULES_SCHEMA', problem: 'perUnit pays either `yuan` per unit or `byDate`' });
+      if ([amount.yuan, amount.byDate, amount.shareOf].filter((x) => x !== undefined).length !== 1) {
+        issues.push({
+          keys: ['rules', i, 'amount'],
+          code: 'RULES_SCHEMA',
+          problem: 'perUnit pays one of `yuan` per unit, `byDate` or `shareOf`',
+        });
       }
       if (amount.byDate) needType(amount.byDate.fact, ['rules', i, 'amount', 'byDate', 'fact'], ['date'], 'byDate');
+      if (amount.shareOf) needType(amount.shareOf.fact, ['rules', i, 'amount', 'shareOf', 'fact'], ['money'], 'shareOf');
+      if (amount.unitCapBy) {
+        const path: PathKey[] = ['rules', i, 'amount', 'unitCapBy'];
+        needOptions(needType(amount.unitCapBy.fact, [...path, 'fact'], ['enum'], 'unitCapBy'), Object.keys(amount.unitCapBy.table), [
+          ...path,
+          'table',
+        ]);
+      }
       amount.times?.forEach((id, k) => needType(id, ['rules', i, 'amount', 'times', k], ['integer'], 'times'));
     }
     if (amount.kind === 'staged') {

@@ -33,7 +33,13 @@ export function amountFacts(rule: Rule): string[] {
     case 'bands':
       return [amount.fact, ...(amount.rateBy ? [amount.rateBy.fact] : []), ...(amount.bonusPoints ?? []).map((b) => b.fact)];
     case 'perUnit':
-      return [amount.fact, ...(amount.byDate ? [amount.byDate.fact] : []), ...(amount.times ?? [])];
+      return [
+        amount.fact,
+        ...(amount.byDate ? [amount.byDate.fact] : []),
+        ...(amount.shareOf ? [amount.shareOf.fact] : []),
+        ...(amount.unitCapBy ? [amount.unitCapBy.fact] : []),
+        ...(amount.times ?? []),
+      ];
   }
 }
 
@@ -71,7 +77,12 @@ export function statedAmounts(rule: Rule): number[] {
     case 'bands':
       return [...amount.bands.flatMap((band) => (band.yuan !== undefined ? [band.yuan] : [])), ...cap];
     case 'perUnit':
-      return [...(amount.yuan !== undefined ? [amount.yuan] : []), ...(amount.byDate?.ranges.map((r) => r.yuan) ?? []), ...cap];
+      return [
+        ...(amount.yuan !== undefined ? [amount.yuan] : []),
+        ...(amount.byDate?.ranges.map((r) => r.yuan) ?? []),
+        ...Object.values(amount.unitCapBy?.table ?? {}),
+        ...cap,
+      ];
     case 'percentOf':
       return cap;
   }

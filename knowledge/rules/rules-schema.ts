@@ -200,8 +200,10 @@ export const AmountSchema = z.discriminatedUnion('kind', [
   }),
   /**
    * An amount per unit: per item of a count fact (每件1万元), or per `unitYuan` of a money fact (每实现2000万元
-   * 奖2万元, whole units only); `yuan` fixed or `byDate`; multiplied by the `times` facts (months); at most
-   * `capYuan` (年补助金额不超过20万元).
+   * 奖2万元, whole units only); `yuan` fixed, `byDate`, or `shareOf` a money fact spread over the units (展位费
+   * 80%: the fee of all units × 80% ÷ their number); at most `unitCapBy` an enum fact's amount per unit (赴区外、
+   * 市外、省外、境外每个展位不超过5000、8000、12000、15000元); for at most `maxUnits` units (最多奖励4个标准展位);
+   * multiplied by the `times` facts (months); at most `capYuan` (年补助金额不超过20万元).
    */
   z.strictObject({
     kind: z.literal('perUnit'),
@@ -209,6 +211,9 @@ export const AmountSchema = z.discriminatedUnion('kind', [
     unitYuan: yuan.min(1).optional(),
     yuan: yuan.optional(),
     byDate: DateRateSchema.optional(),
+    shareOf: z.strictObject({ fact: identifier, percent: z.int().min(1).max(100) }).optional(),
+    unitCapBy: z.strictObject({ fact: identifier, table: z.record(identifier, yuan) }).optional(),
+    maxUnits: z.int().min(1).optional(),
     times: z.array(identifier).optional(),
     capYuan: yuan.optional(),
   }),

@@ -102,6 +102,37 @@ describe('perUnit: an amount per item, per unit of a figure, by date, by month',
   });
 });
 
+describe('perUnit with a share of a fee, a cap per unit by an option, and at most so many units', () => {
+  it.each<[string, number, number, 'near' | 'far', number]>([
+    ['80% of the fee per unit, below the cap', 2, 10_000, 'near', 8_000],
+    ['the cap per unit, exactly reached (6,250 × 80% = 5,000)', 1, 6_250, 'near', 5_000],
+    ['the cap per unit, one yuan over', 1, 6_252, 'near', 5_000],
+    ['another option, another cap per unit', 2, 46_000, 'far', 30_000],
+    ['exactly the most units', 4, 40_000, 'far', 32_000],
+    ['one unit over the most: the fee is shared by all, only four are paid', 5, 50_000, 'far', 32_000],
+    ['a share that is not a whole yuan is rounded down', 3, 10_000, 'far', 7_998],
+  ])('%s: %d units, fee %d, %s → %d', (_, booths, boothFee, fairPlace, amount) => {
+    const r = result({ booths, boothFee, fairPlace }, 'booth-award');
+    expect(r.status).toBe('eligible');
+    expect(r.amountYuan).toBe(amount);
+  });
+
+  it('shows each step: the share per unit, the cap it meets, the units counted', () => {
+    const r = result({ booths: 6, boothFee: 60_000, fairPlace: 'near' }, 'booth-award');
+    expect(r.formula).toContain('80%');
+    expect(r.formula).toContain('5,000');
+    expect(r.formula).toContain('按 4 计');
+    expect(r.amountYuan).toBe(20_000);
+  });
+
+  it('asks for the fee and the place before it computes, and its most is units × the highest cap', () => {
+    const r = result({ booths: 2 }, 'booth-award');
+    expect(r.status).toBe('needs-facts');
+    expect([...r.missingFacts].sort()).toEqual(['boothFee', 'fairPlace']);
+    expect(r.maxYuan).toBe(60_000);
+  });
+});
+
 describe('staged: awards add up to the stage reached', () => {
   it.each([
     ['tutoring', 1_000_000],
@@ -217,7 +248,17 @@ topics:
       '{ kind: bands, fact: investmentYuan, bands: [{ from: 0, percent: 5 }], rateBy: { fact: level, rates: { c: 10 } } }',
       /not an option/,
     ],
-    ['per unit without a rate', '{ kind: perUnit, fact: investmentYuan, unitYuan: 100 }', /either/],
+    ['per unit without a rate', '{ kind: perUnit, fact: investmentYuan, unitYuan: 100 }', /one of/],
+    [
+      'a cap per unit by an unknown option',
+      '{ kind: perUnit, fact: investmentYuan, unitYuan: 100, yuan: 1, unitCapBy: { fact: level, table: { c: 10 } } }',
+      /not an option/,
+    ],
+    [
+      'a share of a fact that is not money',
+      '{ kind: perUnit, fact: investmentYuan, unitYuan: 100, shareOf: { fact: level, percent: 80 } }',
+      /needs a money/,
+    ],
     [
       'stages of a money fact',
       '{ kind: staged, fact: investmentYuan, stages: [{ value: a, yuan: 1 }, { value: b, yuan: 2 }] }',

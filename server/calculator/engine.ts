@@ -247,7 +247,8 @@ function evaluateCondition(cond: Condition, ctx: Context): ConditionOutcome {
   return outcome;
 }
 
-function maxYuanOf(rule: Rule): number | null {
+/** The most a rule pays whatever the facts: a fixed amount, the top of a table, a cap, or so many units at most at the most per unit. */
+export function maxYuanOf(rule: Rule): number | null {
   const amount = rule.amount;
   switch (amount.kind) {
     case 'fixed':
@@ -258,8 +259,12 @@ function maxYuanOf(rule: Rule): number | null {
       return Math.max(...Object.values(amount.table).map((e) => e.yuan));
     case 'bands':
       return amount.capYuan ?? (amount.bands.every((b) => b.yuan !== undefined) ? Math.max(...amount.bands.map((b) => b.yuan!)) : null);
-    case 'perUnit':
-      return amount.capYuan ?? null;
+    case 'perUnit': {
+      // A bounded number of units at a bounded amount each: their product is the most the rule pays.
+      const perUnit = amount.unitCapBy ? Math.max(...Object.values(amount.unitCapBy.table)) : amount.yuan;
+      const most = amount.maxUnits !== undefined && perUnit !== undefined && !amount.times?.length ? amount.maxUnits * perUnit : undefined;
+      return most !== undefined && amount.capYuan !== undefined ? Math.min(most, amount.capYuan) : (amount.capYuan ?? most ?? null);
+    }
     case 'staged':
       return amount.stages.reduce((sum, stage) => sum + stage.yuan, 0);
   }
@@ -374,6 +379,33 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
         rate = range.yuan;
         rateNote = `（${declOf(ctx, amount.byDate.fact).label}${day}，${range.onOrBefore !== undefined ? `${range.onOrBefore}前（含）` : `${range.after}后`}每单位 ${digits(range.yuan)}）`;
       }
+      // A share of a money fact spread over the units (展位费80% ÷ 展位数), at most an amount per unit by an
+      // enum fact (赴境外每个展位不超过15000元).
+      if (amount.shareOf) {
+        const fee = ctx.values.get(amount.shareOf.fact);
+        if (typeof fee !== 'number') return 'missing';
+        if (units <= 0) return { amountYuan: 0, formula: '', assumptions: [], failReason: `${decl.label}为0` };
+        rate = Number((BigInt(fee) * BigInt(amount.shareOf.percent)) / (100n * BigInt(units)));
+        rateNote = `（${display(declOf(ctx, amount.shareOf.fact), fee)} × ${amount.shareOf.percent}%${units > 1 ? ` ÷ ${units}` : ''} = 每单位 ${digits(rate)}`;
+      }
+      if (amount.unitCapBy) {
+        const key = ctx.values.get(amount.unitCapBy.fact);
+        if (key === undefined) return 'missing';
+        const capDecl = declOf(ctx, amount.unitCapBy.fact);
+        const perUnitCap = typeof key === 'string' ? amount.unitCapBy.table[key] : undefined;
+        if (perUnitCap === undefined)
+          return { amountYuan: 0, formula: '', assumptions: [], failReason: `“${display(capDecl, key)}”不在本项奖励的范围内` };
+        const capped = rate === undefined || rate > perUnitCap;
+        rateNote = `${rateNote ? `${rateNote}，` : '（'}${display(capDecl, key)}每单位不超过 ${digits(perUnitCap)}${capped && rate !== undefined ? `，按 ${digits(perUnitCap)} 计` : ''}）`;
+        rate = Math.min(rate ?? perUnitCap, perUnitCap);
+      } else if (amount.shareOf) rateNote += '）';
+      // At most so many units (同一展会最多奖励4个标准展位).
+      let counted = units;
+      let unitsNote = '';
+      if (amount.maxUnits !== undefined && units > amount.maxUnits) {
+        counted = amount.maxUnits;
+        unitsNote = `（${units} 超过最多 ${amount.maxUnits}，按 ${amount.maxUnits} 计）`;
+      }
       let multiplier = 1;
       const factors: string[] = [];
       for (const id of amount.times ?? []) {
@@ -382,8 +414,9 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
         multiplier *= m;
         factors.push(`${display(declOf(ctx, id), m)}`);
       }
-      const unitText = amount.unitYuan !== undefined ? `${display(decl, raw)} 按每 ${digits(amount.unitYuan)} 计 ${units} 份` : `${units}`;
-      const total = Number(BigInt(units) * BigInt(rate ?? 0) * BigInt(multiplier));
+      const unitText =
+        amount.unitYuan !== undefined ? `${display(decl, raw)} 按每 ${digits(amount.unitYuan)} 计 ${units} 份` : `${counted}${unitsNote}`;
+      const total = Number(BigInt(counted) * BigInt(rate ?? 0) * BigInt(multiplier));
       const product = `${unitText} × ${digits(rate ?? 0)}${factors.map((f) => ` × ${f}`).join('')}${rateNote}`;
       if (amount.capYuan !== undefined && total > amount.capYuan) {
         return { amountYuan: amount.capYuan, formula: `${product} 超过上限，按上限 ${digits(amount.capYuan)} 计`, assumptions: [] };

@@ -239,8 +239,12 @@ describe('class 9 — a figure put to the advisor as the user’s own guess at t
     // A result the user worked out by a rate.
     ['设备不含税2001万，按10%是200.1万，是这个数吗', 2_001_000, 'benefit'],
     ['按5%算就是2.5万', 25_000, 'benefit'],
+    // The user working out a rate they heard or ask about: the result is the claim's.
+    ['展位费每个一万 是不是每个补八千 六个就是四万八', 48_000, 'benefit'],
+    ['听说每件补1万，三件就是3万', 30_000, 'benefit'],
     // A figure said plainly is still the company's.
     ['不含税正好100万 能不能申请', 1_000_000, 'stated'],
+    ['设备和软件加起来就是300万', 3_000_000, 'stated'],
     ['设备就是300万', 3_000_000, 'stated'],
   ])('%s → %d is %s', (message, yuan, role) => {
     expect(figure(message, yuan).role).toBe(role);

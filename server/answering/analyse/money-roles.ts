@@ -79,6 +79,8 @@ const WITHDRAWN_AFTER =
 const ANAPHORA_BEFORE = /(?:这|那|上述|以上)(?:笔|批|个)?\s?$/;
 // A figure an invoice is said to show (发票上写的、发票金额、发票总额、开票、票面) with no word for which line it is.
 const INVOICE_FIGURE_BEFORE = /(?:发票|票面|开票|专票|普票)[^，。；\d]{0,8}$/;
+// What introduces a result worked out (六个就是四万八、加起来一共是10万、那就等于2万).
+const RESULT_BEFORE = /(?:就是|那就是|也就是|就有|一共是|总共是|加起来是|等于|算下来是)\s?$/;
 // Nothing but a list separator between two figures (、 和 及 与 /, a unit left after the first).
 const LIST_SEPARATOR = /^\s?(?:元|万元|万)?\s?(?:[、,，/]|和|及|与|以及)\s?$/;
 // Financial numerals (壹佰玖拾万捌仟元整): the way cheques, contracts and invoices write a figure out in full.
@@ -168,6 +170,24 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
   // A figure said again that was a claim where first said (能拿600万 … 是600万吗) is that claim again.
   for (const m of out) {
     if (m.role === 'stated' && out.some((o) => o !== m && o.role === 'benefit' && o.yuan === m.yuan)) m.role = 'benefit';
+  }
+  // The user working out a claimed rate (是不是每个补八千，六个就是四万八): the result of a claim is a claim.
+  for (const m of out) {
+    if (m.role !== 'stated') continue;
+    const clause = clauseAt(clauses, m.clause);
+    if (!RESULT_BEFORE.test(clause.text.slice(Math.max(0, m.index - 8), m.index))) continue;
+    // After a claimed figure, or a question or hearsay about what is paid (是不是每个补八千) in the same sentence.
+    const claimBefore =
+      out.some((o) => o.role === 'benefit' && o.clause <= m.clause && clauseAt(clauses, o.clause).sentence === clause.sentence) ||
+      clauses.some(
+        (c) =>
+          c.index < m.clause &&
+          c.index >= m.clause - 2 &&
+          c.sentence === clause.sentence &&
+          (c.question || c.hearsay) &&
+          BENEFIT_CLAUSE.test(c.text),
+      );
+    if (claimBefore) m.role = 'benefit';
   }
   const taxes = out.filter((m) => m.role === 'tax');
   // Invoice arithmetic: a figure that is another plus a tax line is their tax-inclusive total (金额 + 税额 =

@@ -1,7 +1,7 @@
 import type { DocumentMeta } from '../../../knowledge/types.js';
 import type { FactDeclaration, Rule, RuleSet } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
-import { bandText, type RuleResult } from '../../calculator/engine.js';
+import { bandText, maxYuanOf, type RuleResult } from '../../calculator/engine.js';
 
 /**
  * How an award is said in an answer, from its rule alone: the amount or cap, and the one line of who
@@ -63,9 +63,19 @@ export function amountText(rule: Rule, decls: ReadonlyMap<string, FactDeclaratio
     case 'perUnit': {
       const decl = decls.get(amount.fact);
       const unit = amount.unitYuan !== undefined ? `每${formatYuan(amount.unitYuan)}` : `每${decl?.unit ?? '项'}`;
-      const rate =
-        amount.yuan !== undefined
-          ? `${unit}${formatYuan(amount.yuan)}`
+      const shareText = amount.shareOf
+        ? `按${decls.get(amount.shareOf.fact)?.label.replace(/（.*?）/g, '') ?? amount.shareOf.fact}的${amount.shareOf.percent}%`
+        : '';
+      const unitCapText = amount.unitCapBy
+        ? `，${unit}最高${Object.entries(amount.unitCapBy.table)
+            .map(([value, yuan]) => `${optionLabel(decls, amount.unitCapBy!.fact, value)}${formatYuan(yuan)}`)
+            .join('、')}`
+        : '';
+      const most = amount.maxUnits !== undefined ? `，最多${amount.maxUnits}${decl?.unit ?? '项'}` : '';
+      const rate = amount.shareOf
+        ? `${shareText}${unitCapText}${most}`
+        : amount.yuan !== undefined
+          ? `${unit}${formatYuan(amount.yuan)}${most}`
           : (amount.byDate?.ranges ?? [])
               .map(
                 (r) =>
@@ -110,8 +120,11 @@ export function shortAmountText(rule: Rule, decls: ReadonlyMap<string, FactDecla
     case 'percentOf':
       return amount.capYuan !== undefined ? `按${amount.percent}%，最高${formatYuan(amount.capYuan)}` : `按${amount.percent}%`;
     case 'bands':
-    case 'perUnit':
       return amount.capYuan !== undefined ? `最高${formatYuan(amount.capYuan)}` : '按贵企业的数额计算';
+    case 'perUnit': {
+      const most = maxYuanOf(rule);
+      return most !== null ? `最高${formatYuan(most)}` : '按贵企业的数额计算';
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { matchFrame } from '../../../knowledge/rules/frames.js';
 import type { Rule } from '../../../knowledge/rules/rules-schema.js';
 import { formatYuan } from '../../../knowledge/text/money.js';
+import { maxYuanOf } from '../../calculator/engine.js';
 import { amountText, thresholdText, UPPER_BOUND_LINE, validitySentence, whoQualifies } from '../compose/award-text.js';
 import { rulesOf } from './calculate.js';
 import { statedAmounts } from '../../../knowledge/rules/rule-facts.js';
@@ -64,8 +65,11 @@ export function policyMaximum(rule: Rule, only: ReadonlySet<string> | undefined)
       return [{ yuan: amount.stages.reduce((sum, stage) => sum + stage.yuan, 0), basis: '各阶段合计（上限）' }];
     case 'percentOf':
     case 'bands':
-    case 'perUnit':
       return amount.capYuan !== undefined ? [{ yuan: amount.capYuan, basis: '政策上限' }] : undefined;
+    case 'perUnit': {
+      const most = maxYuanOf(rule);
+      return most !== null ? [{ yuan: most, basis: '政策上限' }] : undefined;
+    }
   }
 }
 

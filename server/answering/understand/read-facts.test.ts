@@ -357,6 +357,17 @@ describe('counts, days and areas of a second base: read by the fact’s declared
     expect(read(message).get('equipmentInvestmentYuan')).toBe(yuan);
   });
 
+  it.each<[string, Record<string, FactValue>]>([
+    // A case posed in a question (要是、如果) is the case to work out.
+    ['那要是去香港参展呢？一样两个展位', { exhibitionDestination: 'abroad', boothCount: 2 }],
+    ['如果去上海参展呢', { exhibitionDestination: 'outsideProvince' }],
+    // Where the fair is, by the place's level relative to the district.
+    ['我们去杭州参加展会，订了3个标准展位', { exhibitionDestination: 'outsideCity', boothCount: 3 }],
+  ])('%s → %j', (message, expected) => {
+    const facts = read(message);
+    for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
+  });
+
   it('非 before a yes phrase says no (规上企业（非首次小升规）)', () => {
     expect(read('规上企业（非首次小升规），租厂房生产').get('firstTimeAboveScale')).toBe(false);
   });

@@ -90,9 +90,11 @@ function statesOfCompany(clause: MessageClause, lang: Language, terms: BaseTerms
   // "一、二、三等奖各奖多少": several cases asked about at once are a question about the table.
   if (lang.distributive.test(clause.text)) return false;
   // "国家级买设备能补多少": a case named in a question about an award's amount is the case to work out.
+  // "那要是去香港参展呢": a case posed (要是、如果) is the case to work out, asked as a question or not.
   return (
     !clause.question ||
     clause.own ||
+    clause.hypothetical ||
     (lang.askAmount.test(clause.text) &&
       !lang.distributive.test(clause.text) &&
       terms.topics.some((t) => matchAnyFrame(clause.text, t.frames)))

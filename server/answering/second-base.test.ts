@@ -1,0 +1,125 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openKnowledgeBase } from '../../knowledge/knowledge-base.js';
+import { fixedDayClock } from '../clock.js';
+import { createMemorySessionStore } from '../sessions/session-store.js';
+import { createAdvisor, type Advisor, type AdvisorAnswer } from './advisor.js';
+import { amountsStated } from './guard.js';
+
+/**
+ * The whole advisor over the second base (鹿城), whose awards use amount forms the Zhengzhou plan does not:
+ * nothing here is special-cased in the engine, the base's rules and facts are data.
+ *
+ * Expected amounts come from the clause (工业二、2): 展位费80%，赴区外、市外、省外、境外每个展位不超过
+ * 5000、8000、12000、15000元，同一展会最多4个标准展位; (一、2) 技改 100万–200万 6%，市级企业技术中心 +1个百分点;
+ * (四、2) 规上企业租赁厂房 每月每平方米3元，首次“小升规” 2元，年度最高50万元.
+ */
+const BOOTH_CAP = { outsideCity: 8_000, outsideProvince: 12_000, abroad: 15_000 };
+const MAX_BOOTHS = 4;
+const booth = (booths: number, totalFee: number, cap: number): number =>
+  Math.min(booths, MAX_BOOTHS) * Math.min(Math.floor((totalFee * 80) / 100 / booths), cap);
+
+let advisor: Advisor;
+beforeAll(async () => {
+  const knowledge = await openKnowledgeBase({ base: 'lucheng', distDir: mkdtempSync(path.join(tmpdir(), 'second-base-')) });
+  advisor = createAdvisor({
+    knowledge,
+    sessions: createMemorySessionStore({ max: 100, ttlMs: 3_600_000 }),
+    hotline: '400-000-1234',
+    clock: fixedDayClock('2026-06-01'),
+  });
+});
+
+let sessions = 0;
+async function converse(turns: readonly string[], asOf: string): Promise<AdvisorAnswer> {
+  const sessionId = `second-base-${++sessions}`;
+  let last: AdvisorAnswer | undefined;
+  for (const question of turns) last = await advisor.ask({ question, sessionId, asOf });
+  return last!;
+}
+const granted = (a: AdvisorAnswer): Record<string, number> =>
+  Object.fromEntries(a.calculations.filter((c) => c.eligible).map((c) => [c.ruleId, c.amountYuan]));
+
+describe('a share of a fee per unit, capped per unit by where, for at most four units (参展展位费)', () => {
+  it.each<[string, string[], number]>([
+    // A price per booth times the booths; a place in the province is 市外; the activity's place is no other region.
+    [
+      'per-booth fee, 杭州',
+      ['我们是软件企业，去杭州参加一个展会，订了3个标准展位，每个展位费1.2万元，展位费能奖多少'],
+      booth(3, 36_000, BOOTH_CAP.outsideCity),
+    ],
+    // More booths than the most paid; the user's own arithmetic of a rumoured rate is not the fee.
+    [
+      'six booths, 上海',
+      ['我们上个月去上海参展 订了六个展位 每个一万 展位费能补多少啊 是不是每个补八千 六个就是四万八'],
+      booth(6, 60_000, BOOTH_CAP.outsideProvince),
+    ],
+    // A total fee off an invoice, abroad: the cap per booth decides.
+    [
+      'total fee, 德国',
+      ['我们去德国参展 两个标准展位 展位费发票合计¥46,000.00 展位费奖励怎么算 能拿多少'],
+      booth(2, 46_000, BOOTH_CAP.abroad),
+    ],
+    // A follow-up posing another place keeps the booths and the fee.
+    [
+      'follow-up, 香港',
+      ['我们去杭州参展，两个标准展位，每个展位费1.2万，能奖多少', '那要是去香港参展呢？一样两个展位、一样的价格'],
+      booth(2, 24_000, BOOTH_CAP.abroad),
+    ],
+  ])('%s', async (_, turns, expected) => {
+    const a = await converse(turns, '2020-06-01');
+    expect(a.kind).toBe('calculation');
+    expect(granted(a)).toEqual({ 'exhibition-booth-award': expected });
+    expect(amountsStated(a.answer).map((m) => m.yuan)).toContain(expected);
+  });
+
+  it('without the facts it gives the clause’s terms and its most, and asks for what it needs', async () => {
+    const a = await converse(['参展的展位费区里补多少'], '2020-06-01');
+    expect(a.answer).toContain('80%');
+    expect(amountsStated(a.answer).map((m) => m.yuan)).toContain(BOOTH_CAP.abroad);
+    expect(a.calculations).toEqual([
+      expect.objectContaining({ ruleId: 'exhibition-booth-award', amountYuan: MAX_BOOTHS * BOOTH_CAP.abroad }),
+    ]);
+    expect(a.followUp?.length).toBeGreaterThan(0);
+  });
+
+  it('after the policy expired it gives no amount', async () => {
+    const a = await converse(['我们去上海参展，两个展位，展位费一共2万，能奖多少'], '2026-06-01');
+    expect(a.calculations.filter((c) => c.eligible)).toEqual([]);
+    expect(a.answer).toContain('过期');
+  });
+});
+
+describe('facts of the second base read as said', () => {
+  it('a correction of the technology centre’s level changes that level only (180万 × (6% + 1个百分点))', async () => {
+    const a = await converse(
+      [
+        '设备投资180万（不含税），我们有省级企业技术中心，没有其他称号，技改补助多少？',
+        '不对不对，我们那个技术中心只是市级的，省级还没评上',
+      ],
+      '2021-04-15',
+    );
+    expect(granted(a)).toEqual({ 'tech-upgrade-equipment': Math.floor((1_800_000 * 7) / 100) });
+  });
+
+  it('非首次小升规 is not a first-time company: 3元 per square metre a month, at most 50万', async () => {
+    const a = await converse(
+      ['租赁厂房面积20,000平方米，规上企业（非首次小升规），亩均税收156万元，在鹿城区无自有工业用地。厂房租赁补助全年能补多少？'],
+      '2021-01-15',
+    );
+    expect(granted(a)).toEqual({ 'factory-rent-subsidy': Math.min(20_000 * 3 * 12, 500_000) });
+  });
+
+  it('invoices listed with one basis and one rate: their sum less VAT (6% band)', async () => {
+    const a = await converse(
+      [
+        '技改项目设备发票三张（税率均为13%），价税合计分别为1,130,000.00元、565,000.00元、339,000.00元，属同一个技改项目。公司为老规上企业，无其他荣誉称号。请问技改补助多少？',
+      ],
+      '2020-06-30',
+    );
+    const afterTax = (1_130_000 + 565_000 + 339_000) / 1.13;
+    expect(granted(a)).toEqual({ 'tech-upgrade-equipment': Math.floor((afterTax * 6) / 100) });
+  });
+});
