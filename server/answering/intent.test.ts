@@ -54,6 +54,12 @@ describe('class 7 — scope decided by one word: requests to refuse, greetings, 
     ['高新技术企业认定需要什么条件', { name: 'out-of-scope', reason: 'other-topic' }],
     ['加计扣除比例是多少', { name: 'out-of-scope', reason: 'other-topic' }],
     ['上海的专精特新小巨人奖励多少钱', { name: 'out-of-scope', reason: 'other-region' }],
+    // A place that gives the award, named further from it.
+    ['开封市对专精特新企业买设备有什么补贴', { name: 'out-of-scope', reason: 'other-region' }],
+    ['我们公司在上海，买设备能补多少', { name: 'out-of-scope', reason: 'other-region' }],
+    // A household's own home and car; a request to recommend, whatever the glossary makes of its noun.
+    ['我买了套二手房，契税怎么算', { name: 'out-of-scope', reason: 'other-topic' }],
+    ['What is the weather tomorrow? Also recommend a good seafood restaurant.', { name: 'out-of-scope', reason: 'other-topic' }],
   ])('%s → %j', (message, intent) => {
     expect(intentOf(message)).toEqual(intent);
   });
@@ -64,6 +70,8 @@ describe('class 7 — scope decided by one word: requests to refuse, greetings, 
     ['我们是高企，也是省级专精特新，设备投了600万，能补多少', 'calculate'],
     // An unrelated request in the same message does not override the company's facts.
     ['我们是省级专精特新，设备投了500万，顺便问下明天天气怎么样，能补多少', 'calculate'],
+    // Where something is done is not whose policy is asked about, nor where the company is.
+    ['我们是省级专精特新，我们在上海参展时买的设备不含税300万，能补多少', 'calculate'],
     // A clause named is answered, even with words of a programme the base does not cover.
     ['第19条里说的新认定，认定标准是什么', 'lookup'],
     ['三（七）19的认定标准怎么理解', 'lookup'],

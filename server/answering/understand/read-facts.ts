@@ -78,8 +78,17 @@ function statedIn(clause: MessageClause, factId: string, value: FactValue): Stat
 }
 
 /** Clauses that can state the asker's facts: their own or pasted words, not someone else's, not hearsay. */
-function factClauses(clauses: readonly MessageClause[]): MessageClause[] {
-  return clauses.filter((c) => (c.source === 'own' || c.source === 'quoted') && !c.hearsay && !c.otherParty);
+function factClauses(clauses: readonly MessageClause[], lang: Language): MessageClause[] {
+  return clauses.filter((c) => (c.source === 'own' || c.source === 'quoted') && !c.hearsay && !c.otherParty && !unrelatedRequest(c, lang));
+}
+
+/**
+ * A clause that is an everyday request by a combination of words (推荐 + 餐厅、注册 + 公司): it asks for something
+ * no policy covers, so the words in it (a seafood restaurant → 餐饮) state nothing of the company.
+ */
+function unrelatedRequest(clause: MessageClause, lang: Language): boolean {
+  const m = matchAnyFrame(clause.text, lang.unrelated);
+  return m !== undefined && m.hits.length > 1;
 }
 
 /**
@@ -146,7 +155,7 @@ export function readFacts(
   const stated: StatedFact[] = [];
   const denied: DeniedFact[] = [];
   const issues: MoneyIssue[] = [];
-  const usable = factClauses(clauses);
+  const usable = factClauses(clauses, lang);
   const taken = new Map<number, [number, number][]>();
 
   // Enum options.

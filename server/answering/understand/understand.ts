@@ -113,15 +113,18 @@ function notCoveredIn(clauses: readonly MessageClause[], ctx: ReadingContext): {
  */
 function regionOwns(text: string, region: string, lang: Language): boolean {
   for (let at = text.indexOf(region); at >= 0; at = text.indexOf(region, at + 1)) {
-    // The rest of its clause: 深圳的资质设备补贴 (the region's award), not 上海的展会，参展费能补多少.
-    const after = text.slice(at + region.length, at + region.length + 12).split(/[，。！？,.!?；;\s]/)[0]!;
-    if (
-      /^(?:市|省|区|县|那边|这边|当地|本地)?(?:的|出台|发布|有|对)?/.test(after) &&
-      (lang.awardWords.test(after) || /政策|文件|规定|办法/.test(after))
-    )
-      return true;
+    // The rest of its clause: 深圳的资质设备补贴 (the region's award), not 上海的展会，参展费能补多少. Close after
+    // the place, any linking word; further on (开封市对专精特新企业买设备有什么补贴), one that makes the place the
+    // subject (对、出台、给) — 在上海参展的展位费能补多少 has none.
+    const rest = text.slice(at + region.length).split(/[，。！？,.!?；;\s]/)[0]!;
+    const near = rest.slice(0, 12);
+    const policyWords = (t: string) => lang.awardWords.test(t) || /政策|文件|规定|办法/.test(t);
+    // 我们在上海参展: where something is done, not where the company is or whose policy is asked about.
+    const activity = /^(?:市|省)?(?:参展|参加|参会|办展|展出|出差|开会|比赛|考察|学习|培训|举办|承建|施工|投资|开拓|设立分)/.test(rest);
+    if (!activity && policyWords(near)) return true;
+    if (/^(?:市|省|区|县)?(?:那边|这边|当地|本地)?(?:对|出台了?|发布了?|给|给予)/.test(rest) && policyWords(rest)) return true;
     const before = text.slice(Math.max(0, at - 5), at);
-    if (/(?:我们|公司|企业|注册|位于|地址|总部|我们是|来自)(?:在|是|于)?$/.test(before)) return true;
+    if (!activity && /(?:我们|公司|企业|注册|位于|地址|总部|我们是|来自)(?:在|是|于)?$/.test(before)) return true;
   }
   return false;
 }
