@@ -2,14 +2,17 @@
  * Paraphrase retrieval: do questions worded unlike their clause (我们想去国外开拓市场 → 出海) still find it?
  * The systems side by side, on the default knowledge base:
  *
- *   1. two rounds ago: BM25 fused by reciprocal rank with the local embedder ⊕ law word vectors (share 0.6,
- *      weight 0.7), no soft matching;
- *   2. the previous default: the same lists plus the soft-matching channel (each question word to its most
- *      similar clause word, through the law word neighbour lists) and query-dependent fusion
- *      (`SOFT_ONLY_ADAPTIVE_FUSION` in knowledge/index/retriever.ts);
- *   3. the new default, as knowledge/knowledge-base.ts wires it: 2 plus the character channel (BM25 over single
- *      Chinese characters of the clause texts) and the jurisdiction a question points at (市里, 郑州), weighed
- *      in the same fusion (`DEFAULT_ADAPTIVE_FUSION`);
+ *   1. BM25 fused by reciprocal rank with the local embedder ⊕ law word vectors (share 0.6, weight 0.7), no
+ *      soft matching;
+ *   2. the same lists plus the soft-matching channel (each question word to its most similar clause word,
+ *      through the law word neighbour lists) and query-dependent fusion (`SOFT_ONLY_ADAPTIVE_FUSION` in
+ *      knowledge/index/retriever.ts);
+ *   3. the previous default: 2 plus the character channel (BM25 over single Chinese characters of the clause
+ *      texts) and the jurisdiction a question points at (市里, 郑州), weighed in the same fusion
+ *      (`DEFAULT_ADAPTIVE_FUSION`);
+ *   3r. the new default, as knowledge/knowledge-base.ts wires it: 3 plus clause roles (what a clause does in its
+ *      document — purpose, basis, effect, issuance — by its drafting formula, and which one a question asks for:
+ *      knowledge/index/clause-roles.yaml);
  *   4. BM25 only;
  *   5. SQLite FTS5 with the trigram tokenizer (bench/lib/fts5.ts).
  *   For context: 0, BM25 with the local embedder only (the default before the word vectors); 3a and 3b, the new
@@ -46,6 +49,7 @@ import {
   type RetrieverParts,
 } from '../knowledge/index/retriever.js';
 import { cjkCharacters } from '../knowledge/index/tokenize.js';
+import { loadClauseRoles } from '../knowledge/index/clause-roles.js';
 import {
   createSoftMatcher,
   createWordVectorEmbedder,
@@ -387,24 +391,26 @@ async function main(): Promise<void> {
     const softAlone = softSearch(kb);
 
     const parts = await defaultParts(kb);
+    const roles = loadClauseRoles();
     const withWeights = (weights: Partial<AdaptiveFusion['weights']>) =>
-      retrieverSearch(createRetriever({ ...parts, adaptive: { weights: { ...DEFAULT_ADAPTIVE_FUSION.weights, ...weights } } }));
+      retrieverSearch(createRetriever({ ...parts, roles, adaptive: { weights: { ...DEFAULT_ADAPTIVE_FUSION.weights, ...weights } } }));
     const charactersAlone = characterSearch(kb);
     const systems: { name: string; search: Search; timed?: boolean }[] = [
       {
-        name: `1 two rounds ago: BM25 ⊕ local⊕word vectors (RRF, w=${WORD_VECTOR_FUSION_WEIGHT.combined})`,
-        search: retrieverSearch(kbPrevious.retriever),
+        name: `1 BM25 ⊕ local⊕word vectors (RRF, w=${WORD_VECTOR_FUSION_WEIGHT.combined})`,
+        search: retrieverSearch(kbPrevious.retrieverWith({ roles: false })),
         timed: true,
       },
       {
-        name: '2 previous default: + soft matching, adaptive fusion',
+        name: '2 + soft matching, adaptive fusion',
         search: retrieverSearch(createRetriever({ ...parts, adaptive: SOFT_ONLY_ADAPTIVE_FUSION })),
         timed: true,
       },
-      { name: '3 new default: + character channel, jurisdiction cue', search: retrieverSearch(kb.retriever), timed: true },
-      { name: '4 BM25 only', search: retrieverSearch(kb.retrieverWith({ vectors: false })), timed: true },
+      { name: '3 previous default: + character channel, jurisdiction cue', search: retrieverSearch(createRetriever(parts)), timed: true },
+      { name: '3r new default: 3 + clause roles', search: retrieverSearch(kb.retriever), timed: true },
+      { name: '4 BM25 only', search: retrieverSearch(kb.retrieverWith({ vectors: false, roles: false })), timed: true },
       { name: '5 SQLite FTS5 trigram', search: fts.search, timed: true },
-      { name: `0 BM25 ⊕ local embedder only (w=${local.fusionWeight})`, search: retrieverSearch(kbLocal.retriever) },
+      { name: `0 BM25 ⊕ local embedder only (w=${local.fusionWeight})`, search: retrieverSearch(kbLocal.retrieverWith({ roles: false })) },
       { name: '3a new default without the character channel', search: withWeights({ characters: 0 }) },
       { name: '3b new default without the jurisdiction cue', search: withWeights({ jurisdiction: 0 }) },
       { name: '6a law word vectors alone (cosine)', search: await cosineSearch(kb, wordVectors) },
@@ -459,7 +465,7 @@ async function main(): Promise<void> {
     const confidence: Record<string, ConfidenceSummary> = {};
     const confidenceRetrievers: [string, Retriever][] = [
       ['new default', kb.retriever],
-      ['previous default', createRetriever({ ...parts, adaptive: SOFT_ONLY_ADAPTIVE_FUSION })],
+      ['previous default', createRetriever(parts)],
     ];
     for (const [name, retriever] of confidenceRetrievers) {
       const confidenceOf = async (q: string) => searchConfidence(await retriever.search(q, { k: 3 }));

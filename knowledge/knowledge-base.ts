@@ -6,6 +6,7 @@ import { KnowledgeError } from './errors.js';
 import { buildBm25, loadBm25, type Bm25Data, type Bm25Index } from './index/bm25.js';
 import { corpusIdf, createLocalEmbedder, type Embedder } from './index/embedder.js';
 import { loadLexicon, type Lexicon } from './index/lexicon.js';
+import { loadClauseRoles } from './index/clause-roles.js';
 import { createRetriever, type Retriever, type RetrieverParts } from './index/retriever.js';
 import { createWordVectorEmbedder, readWordVectors } from './index/word-vectors.js';
 import { createTokenizer, type Tokenizer } from './index/tokenize.js';
@@ -35,8 +36,8 @@ export interface KnowledgeBase {
   readonly reports: CleaningReport[];
   readonly primaryDocId: string;
   readonly retriever: Retriever;
-  /** A retriever over the same index with other settings (fusion weights, without vectors), for comparisons. */
-  retrieverWith(settings: { fusion?: RetrieverParts['fusion']; vectors?: boolean }): Retriever;
+  /** A retriever over the same index with other settings (fusion weights, without vectors or clause roles), for comparisons. */
+  retrieverWith(settings: { fusion?: RetrieverParts['fusion']; vectors?: boolean; roles?: boolean }): Retriever;
   readonly tokenizer: Tokenizer;
   readonly embedderId: string;
   /** How the index was obtained this time, for logs and `/readyz`. */
@@ -254,6 +255,8 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     tokenizer,
     aliases,
     primaryDocId: stored.primaryDocId,
+    // What each clause does (purpose, basis, effect, issuance), from the drafting formulas of its own text.
+    roles: loadClauseRoles(),
   };
   const retriever = createRetriever(parts);
   const metaById = new Map(stored.documents.map((d) => [d.meta.id, d.meta]));
@@ -284,7 +287,12 @@ export async function openKnowledgeBase(options: OpenKnowledgeOptions = {}): Pro
     primaryDocId: stored.primaryDocId,
     retriever,
     retrieverWith: (settings) =>
-      createRetriever({ ...parts, fusion: settings.fusion ?? parts.fusion, ...(settings.vectors === false ? { vectors: undefined } : {}) }),
+      createRetriever({
+        ...parts,
+        fusion: settings.fusion ?? parts.fusion,
+        ...(settings.vectors === false ? { vectors: undefined } : {}),
+        ...(settings.roles === false ? { roles: undefined } : {}),
+      }),
     tokenizer,
     embedderId: embedder.id,
     origin,

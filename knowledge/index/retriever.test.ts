@@ -56,6 +56,37 @@ describe('retrieval with soft matching and adaptive fusion (the embedded default
   });
 });
 
+describe('clause roles: a question for a clause’s role finds it by its drafting formula', () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await open();
+  });
+
+  // Written for this test: each shares no content word with its clause, only the role it asks for.
+  it.each<[string, string, string]>([
+    ['中小企业促进法当初图个啥，想解决什么', 'sme-promotion-law-2017', 'art-1'],
+    ['中小企业促进法的立法初衷是什么', 'sme-promotion-law-2017', 'art-1'],
+    ['促进法哪一天开始生效', 'sme-promotion-law-2017', 'art-61'],
+    ['河南那个办法依据的是什么', 'henan-sme-measures-2008', 'art-1'],
+  ])('%s → %s %s, ranked higher than without roles', async (question, docId, clauseId) => {
+    const rankIn = (hits: { clause: { docId: string; id: string } }[]) =>
+      hits.findIndex((h) => h.clause.docId === docId && h.clause.id === clauseId);
+    const hits = await kb.retriever.search(question, { k: 5 });
+    const at = rankIn(hits);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(hits[at]!.matchedBy.role).toBeDefined();
+    const without = rankIn(await kb.retrieverWith({ roles: false }).search(question, { k: 50 }));
+    expect(without < 0 || at < without || at === 0).toBe(true);
+  });
+
+  it('leaves a question that asks for no role as it was', async () => {
+    const question = '创客中国大赛一等奖奖金多少';
+    const withRoles = (await kb.retriever.search(question, { k: 5 })).map((h) => `${h.clause.docId}:${h.clause.id}`);
+    const without = (await kb.retrieverWith({ roles: false }).search(question, { k: 5 })).map((h) => `${h.clause.docId}:${h.clause.id}`);
+    expect(withRoles).toEqual(without);
+  });
+});
+
 describe('without neighbour lists', () => {
   it('fuses BM25 and vectors by reciprocal rank alone, with no confidence', async () => {
     const kb = await open();

@@ -2,6 +2,7 @@ import Nzh from 'nzh';
 import type { Clause, Jurisdiction, PolicyDocument } from '../types.js';
 import { matchingKey, normaliseInput } from '../text/normalise.js';
 import { buildBm25, type Bm25Index } from './bm25.js';
+import type { ClauseRoles } from './clause-roles.js';
 import type { Embedder, SoftMatcher } from './embedder.js';
 import { cjkCharacters, type Tokenizer } from './tokenize.js';
 import type { VectorIndex } from './vector-index.js';
@@ -26,7 +27,7 @@ export interface SearchHit {
    */
   score: number;
   /** How the hit was found: an explicit reference (第19条), or its ranks in each list (1-based). */
-  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number; softRank?: number; characterRank?: number };
+  matchedBy: { reference: boolean; bm25Rank?: number; vectorRank?: number; softRank?: number; characterRank?: number; role?: string };
   /**
    * Evidence in 0..1 that this clause answers the question, comparable across questions (unlike `score`): the
    * stronger of its exact-word evidence (BM25) and its soft word match; see `hitConfidence`. Absent when the
@@ -61,7 +62,17 @@ export interface RetrieverParts {
    * clauses; false turns it off (the fusion is then exactly BM25 ⊕ vectors by reciprocal rank).
    */
   adaptive?: Partial<AdaptiveFusion> | false;
+  /**
+   * What each clause does in its document (purpose, basis, effect, issuance) and which of these a question asks
+   * for (`loadClauseRoles`): the clauses of the role asked gain `ROLE_WEIGHT` of the best score (all of it in a
+   * document the question names), so that 初衷是啥
+   * finds 为了……制定本法 and 后年还作数吗 finds 有效期至. Absent: no role channel.
+   */
+  roles?: ClauseRoles;
 }
+
+/** The share of the best fused score a clause gains for having the role the question asks for; tuned on DEV. */
+export const ROLE_WEIGHT = 0.5;
 
 /**
  * Query-dependent fusion. Reciprocal rank fusion of BM25 and the vector list suits questions worded like the
@@ -258,6 +269,7 @@ export function createRetriever(parts: RetrieverParts): Retriever {
     if (!map) byDoc.set(clause.docId, (map = new Map()));
     map.set(clause.id, clause);
   });
+  const roleOf = parts.roles ? clauses.map((c) => parts.roles!.ofClause(c.text)) : undefined;
   const metaById = new Map(parts.documents.map((d) => [d.meta.id, d.meta]));
   const jurisdictionOfClause = clauses.map((c) => metaById.get(c.docId)?.jurisdiction ?? '');
   const pointsAt = jurisdictionMatcher([...new Set(jurisdictionOfClause)].filter((j) => j !== ''));
@@ -458,6 +470,19 @@ export function createRetriever(parts: RetrieverParts): Retriever {
           hit.score += g * r + (1 - g) * sm + (rrfMax > 0 ? amountBonus(hit) / rrfMax : 0);
           hit.confidence = hitConfidence({ bm25Strength: (bm25Score.get(doc) ?? 0) / rareIdf, soft: softScores[doc]! });
         }
+      }
+      // The role the question asks for (初衷、依据、哪天施行、谁印发): its clauses gain a share of the best score.
+      const asked = roleOf ? parts.roles!.askedBy(normaliseInput(searchText).toLowerCase()) : [];
+      if (asked.length > 0) {
+        const best = Math.max(0, ...[...fused.values()].filter((h) => !h.matchedBy.reference).map((h) => h.score));
+        roleOf!.forEach((roles, doc) => {
+          const role = roles.find((r) => asked.includes(r));
+          if (!role || (filtered && !accept(doc))) return;
+          const hit = hitFor(doc);
+          hit.matchedBy.role = role;
+          // Of a document the question names, the clause with that role is all but named itself (促进法的初衷).
+          hit.score += (named.length > 0 ? 1 : ROLE_WEIGHT) * best;
+        });
       }
       return [...fused.values()].sort((a, b) => b.score - a.score || a.clause.order - b.clause.order).slice(0, k);
     },
