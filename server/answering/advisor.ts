@@ -146,6 +146,13 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
   const handlers: Handlers = { ...DEFAULT_HANDLERS, ...options.handlers };
   const assistantName = knowledge.assistantName;
 
+  // The facts only one topic's awards read (a recognition year, an investment), not those several share (a level).
+  const topicFacts = new Map(
+    terms.topics.map((t) => [t, new Set(t.topic.rules.flatMap((id) => [...factsOfRule(terms.rules.get(id)!.rule)]))]),
+  );
+  const ownFactsOf = (topic: CompiledTopic): string[] =>
+    [...topicFacts.get(topic)!].filter((f) => terms.topics.every((o) => o === topic || !topicFacts.get(o)!.has(f)));
+
   const cacheSize = options.analysisCacheSize ?? 2000;
   const questionMemo = createMemo<TextReading>(cacheSize);
   const searchMemo = createMemo<SearchHit[]>(cacheSize);
@@ -386,12 +393,19 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
             session.topics.includes(t.topic.id) &&
             t.topic.rules.some((id) => [...factsOfRule(terms.rules.get(id)!.rule)].some((f) => changed.has(f))),
         );
+      // "这两项一共能拿多少": a total asked of the conversation covers every award it has stated a fact of its own for
+      // (新认定了省级 … 又买了设备), not only the award of the last answer.
+      const askedTotal = followUp && reading.asks.amount && lang.total.test(reading.text);
       const topics: CompiledTopic[] = correcting
         ? terms.topics.filter((t) => session.topics.includes(t.topic.id) || turn.topics.includes(t))
         : topicsNamed
           ? turn.topics
           : followUp
-            ? terms.topics.filter((t) => session.topics.includes(t.topic.id))
+            ? terms.topics.filter(
+                (t) =>
+                  session.topics.includes(t.topic.id) ||
+                  (askedTotal && ownFactsOf(t).some((f) => facts.has(f) && facts.get(f)!.how !== 'default')),
+              )
             : [];
       const ctx: TurnContext = {
         knowledge,

@@ -238,6 +238,18 @@ describe('class 3 — follow-ups that change a fact or pose a hypothetical', () 
       { [PROVINCIAL_NEW]: PROVINCIAL_AWARD },
     ],
     ['a hypothetical investment', ['我们是省级专精特新，设备投了500万，能补多少', '那要是投了3000万呢'], { [EQUIPMENT]: EQUIPMENT_CAP }],
+    // A purchase added on top of the one already given: the investment is their sum.
+    [
+      'a purchase added in a follow-up',
+      ['省级专精特新，今年设备投了90万不含税，能补吗', '那同一年度再追加买一台15万的（不含税）呢'],
+      { [EQUIPMENT]: equipmentSubsidy(105 * WAN) },
+    ],
+    // A total asked of the conversation: every award it stated a fact of its own for.
+    [
+      'a total of the awards the conversation spoke of',
+      ['我们公司今年新认定为省级专精特新', '另外今年还买了900万的设备，不含税', '这两项一共能拿多少'],
+      { [EQUIPMENT]: equipmentSubsidy(900 * WAN), [PROVINCIAL_NEW]: PROVINCIAL_AWARD },
+    ],
     [
       'a hypothetical status',
       ['我们是创新型中小企业，买设备投了600万，能补吗', '如果我们是省级专精特新呢'],

@@ -38,6 +38,7 @@ export const LanguageSchema = z.strictObject({
   distributive: words,
   total: words,
   additive: words,
+  addedPurchase: words,
   approximate: words,
   spendWords: words,
   countUnits: z.record(z.string().min(1), words),
@@ -112,6 +113,8 @@ export interface Language {
   distributive: WordList;
   total: WordList;
   additive: WordList;
+  /** Buying more on top of what was said (追加、再买、又添了): a figure added to the one already known. */
+  addedPurchase: WordList;
   approximate: WordList;
   /** How the unit of a count is written, by a fact's declared unit. */
   countUnits: Readonly<Record<string, readonly string[]>>;
@@ -164,6 +167,7 @@ export function compileLanguage(data: LanguageData): Language {
     distributive: list('distributive'),
     total: list('total'),
     additive: list('additive'),
+    addedPurchase: list('addedPurchase'),
     approximate: list('approximate'),
     spendWords: list('spendWords'),
     countUnits: data.countUnits,

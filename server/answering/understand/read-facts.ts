@@ -710,7 +710,7 @@ function readMoneyFact(
   let saidAll = said0;
   if (typeof known === 'number' && !total && source.every((m) => m.yuan !== known)) {
     const words = source.map((m) => byIndex.get(m.clause)!.text).join('，');
-    if (lang.additive.test(words) && lang.total.test(clauses.map((c) => c.text).join('，'))) {
+    if ((lang.additive.test(words) && lang.total.test(clauses.map((c) => c.text).join('，'))) || lang.addedPurchase.test(words)) {
       value += known;
       saidAll = `此前${formatYuan(known)} + ${said0}`;
     }
