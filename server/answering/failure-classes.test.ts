@@ -404,6 +404,26 @@ describe('class 6 — everyday words that share few characters with the clause',
   });
 });
 
+describe('class 2 — a status or prize the policy does not reward: said as the policy having nothing for it', () => {
+  it.each<[string, string]>([
+    ['我们今年被认定为创新型中小企业了，市里奖多少钱', '创新型中小企业'],
+    ['我们在创客中国郑州分赛拿了个优秀奖，这个市里给钱不', '优秀奖'],
+    ['我们是创新型中小企业，买设备投了600万，能补吗', '创新型中小企业'],
+  ])('%s', async (question, named) => {
+    const a = await ask(question);
+    expect(granted(a)).toEqual({});
+    expect(a.meta.intent).toBe('calculation:not-rewarded');
+    expect(a.answer).toContain(`没有对“${named}”`);
+    expect(a.answer).not.toContain('暂不能申请');
+  });
+
+  it('an award the company falls short of (a threshold) is still one it cannot get yet', async () => {
+    const a = await ask('我们是省级专精特新，设备不含税80万，能补吗');
+    expect(a.meta.intent).toBe('calculation:ineligible');
+    expect(a.answer).toContain('暂不能申请');
+  });
+});
+
 describe('class 7 — scope decided by one word', () => {
   it.each<[string, number | undefined]>([
     ['我们既是高新技术企业又是省级专精特新，买设备能补多少', undefined],

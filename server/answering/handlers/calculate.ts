@@ -100,8 +100,16 @@ export function calculate(ctx: TurnContext): Reply {
       `${lead}可申请${eligible.length}项，合计最高${formatYuan(total)}：${eligible.map((r) => `${r.title}${formatYuan(r.amountYuan)}`).join('；')}。`,
     );
   }
+  // A status or prize the company names that no award of the topic pays at all (创新型中小企业, 优秀奖): said as the
+  // policy having nothing for it, not as an award the company cannot get yet (暂不能申请).
+  const notRewarded = notRewardedOption(ctx, results, eligible.length + waiting.length === 0 ? relevantIneligible : []);
+  if (notRewarded) lines.push(`${ctx.topics.length === 1 ? ctx.topics[0]!.topic.title : '本政策的奖补'}没有对“${notRewarded}”的规定，`);
   for (const r of relevantIneligible) {
     const reason = (r.reasons[0] ?? '').replace(/。$/, '');
+    if (notRewarded) {
+      lines.push(`${reason}。`);
+      continue;
+    }
     lines.push(`${eligible.length === 0 && lines.length === 0 ? lead : ''}暂不能申请${r.title}：${reason}。`);
   }
   // A figure worked out from the user's own (含税 less 税额, or ÷ the VAT rate) is said as such, so the owner
@@ -170,7 +178,7 @@ export function calculate(ctx: TurnContext): Reply {
 
   return {
     kind: 'calculation',
-    intent: eligible.length > 0 ? 'calculation' : 'calculation:ineligible',
+    intent: eligible.length > 0 ? 'calculation' : notRewarded ? 'calculation:not-rewarded' : 'calculation:ineligible',
     answer: lines.join(''),
     details: details.join('\n'),
     citations: clauses,
@@ -280,6 +288,34 @@ function sameAcrossRange(ctx: TurnContext, issue: MoneyIssue, rules: readonly { 
       .join('|');
   const at = outcome(issue.yuan);
   return !at.includes('needs-facts') && outcome(lo) === at && outcome(hi) === at;
+}
+
+/**
+ * The option of an enum fact the user stated (创新型中小企业, 优秀奖) when every award reported fails only on who
+ * qualifies, on that fact, and no award of the topics accepts that option: its label, else undefined.
+ */
+function notRewardedOption(ctx: TurnContext, results: readonly RuleResult[], ineligible: readonly RuleResult[]): string | undefined {
+  if (ineligible.length === 0 || results.some((r) => r.eligible)) return undefined;
+  const failing = ineligible.flatMap((r) => r.conditions.filter((c) => c.met === false));
+  const facts = new Set(failing.map((c) => c.factId));
+  if (facts.size !== 1 || failing.some((c) => c.role !== 'eligibility' && c.role !== undefined)) return undefined;
+  const [factId] = facts;
+  const decl = ctx.decls.get(factId!);
+  const known = ctx.facts.get(factId!);
+  if (decl?.type !== 'enum' || !known || known.how === 'default' || typeof known.value !== 'string') return undefined;
+  // Any award of the topics that would take this option (its conditions on the fact allow the value) pays it.
+  const topicRules = ctx.topics.flatMap((t) => t.topic.rules.map((id) => ctx.terms.rules.get(id)!.rule));
+  const accepts = topicRules.some((rule) =>
+    rule.conditions.every(
+      (c) =>
+        c.fact !== factId ||
+        (c.op === 'in' ? c.values.includes(known.value as string) : c.op === 'equals' ? c.value === known.value : true),
+    ),
+  );
+  if (accepts) return undefined;
+  // In the user's own words when they are short (优秀奖), else the option's label.
+  const said = known.said?.trim();
+  return said && [...said].length <= 12 ? said : decl.options?.find((o) => o.value === known.value)?.label;
 }
 
 /** A figure the clause cannot use as it stands: say why, say the rule, ask for the right figure. */
