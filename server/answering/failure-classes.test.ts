@@ -206,6 +206,16 @@ describe('class 2 — "how much" without personal facts: the amount or cap first
     expect(cited(a)).toContain(`${PLAN}:${clauseId}`);
   });
 
+  it.each<[string, number]>([
+    // A yes/no with the amount asked outright beside it: the amount is wanted.
+    ['创客大赛郑州分赛三等奖有没有奖金？有的话多少', CONTEST.third],
+    ['小巨人新认定有没有奖励，有的话给多少', LITTLE_GIANT_AWARD],
+  ])('%s → the policy’s amount %d, as a calculation', async (question, amount) => {
+    const a = await ask(question);
+    expect(a.kind).toBe('calculation');
+    expect(a.calculations.map((c) => c.amountYuan)).toContain(amount);
+  });
+
   it('设备补贴比例 is answered with the rate of the clause', async () => {
     const a = await ask('设备补贴比例是多少');
     expect(a.answer).toContain('10%');

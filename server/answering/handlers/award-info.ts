@@ -87,9 +87,11 @@ export function awardInfo(ctx: TurnContext): Reply {
   // "奖多少", "最高多少": the policy's amount for the case named is the answer, as data too — each marked as
   // what the policy allows at most, with the company's own eligibility still to be checked.
   // Not for a yes/no (是每年都给吗、改成500万了对吧) nor a rate or threshold asked for: those are look-ups.
+  // Asked outright (有没有奖金？有的话多少、各给多少) the amount is wanted even beside a yes/no.
   const asks = ctx.reading.asks;
+  const amountWanted = (asks.amount && (!asks.yesNo || /多少/.test(ctx.reading.text))) || (asks.limit && !asks.yesNo);
   const maxima =
-    (asks.amount || asks.limit) && !asks.yesNo && !asks.rateOrThreshold
+    amountWanted && !asks.rateOrThreshold
       ? shown.map(({ rule, ruleSet }) => ({
           rule,
           ruleSet,
