@@ -187,6 +187,8 @@ describe('class 9 — facts taken wrongly: statuses, prizes and years', () => {
     ['我们2025年新认定为省级专精特新', 'provincialRecognitionYear', 2025],
     ['我们去年评上了小巨人', 'nationalRecognitionYear', 2025],
     ['我们是省级专精特新，2024年认定的', 'provincialRecognitionYear', 2024],
+    // The status in the option's own everyday words, not a short name.
+    ['我们今年刚评上省里的专精特新', 'provincialRecognitionYear', 2026],
   ])('%s → %s = %s', (message, factId, value) => {
     expect(stated(message, factId)).toBe(value);
   });

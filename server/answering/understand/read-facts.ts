@@ -257,10 +257,12 @@ export function readFacts(
       const claimed = taken.get(clause.index) ?? [];
       const free = (at: number, length: number) =>
         !claimed.some(([s, e]) => at < e && s < at + length) || option.frames.some((f) => matchFrame(clause.text, f));
-      const named = option.replies.some((name) => {
-        const at = clause.text.indexOf(name.toLowerCase());
-        return at >= 0 && free(at, name.length);
-      });
+      // By a short name (省级), or by the option's own words (省里的专精特新).
+      const named =
+        option.replies.some((name) => {
+          const at = clause.text.indexOf(name.toLowerCase());
+          return at >= 0 && free(at, name.length);
+        }) || option.frames.some((f) => matchFrame(clause.text, f));
       // Or the clause names no status at all, and the message states this one ("我们是省级资质，2025年认定的";
       // "省级…又拿了国家级，都是今年新认定的" gives the year to both).
       const namesAnyStatus = target!.options.some(
