@@ -319,6 +319,7 @@ export function checkRuleSetReferences(ruleSet: RuleSet): { keys: PathKey[]; cod
       }
       if (amount.byDate) needType(amount.byDate.fact, ['rules', i, 'amount', 'byDate', 'fact'], ['date'], 'byDate');
       if (amount.shareOf) needType(amount.shareOf.fact, ['rules', i, 'amount', 'shareOf', 'fact'], ['money'], 'shareOf');
+      if (amount.actualRate) needType(amount.actualRate, ['rules', i, 'amount', 'actualRate'], ['money'], 'actualRate');
       if (amount.unitCapBy) {
         const path: PathKey[] = ['rules', i, 'amount', 'unitCapBy'];
         needOptions(needType(amount.unitCapBy.fact, [...path, 'fact'], ['enum'], 'unitCapBy'), Object.keys(amount.unitCapBy.table), [

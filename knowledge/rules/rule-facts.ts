@@ -38,14 +38,17 @@ export function amountFacts(rule: Rule): string[] {
         ...(amount.byDate ? [amount.byDate.fact] : []),
         ...(amount.shareOf ? [amount.shareOf.fact] : []),
         ...(amount.unitCapBy ? [amount.unitCapBy.fact] : []),
+        ...(amount.actualRate ? [amount.actualRate] : []),
         ...(amount.times ?? []),
       ];
   }
 }
 
-/** Of an amount's facts, those it can do without: a bonus or a special rate the user has not claimed. */
+/** Of an amount's facts, those it can do without: a bonus or a special rate the user has not claimed, an actual price per unit. */
 export function optionalAmountFacts(rule: Rule): Set<string> {
   const amount = rule.amount;
+  // An actual price per unit only lowers the standard rate: without it the standard is the upper bound.
+  if (amount.kind === 'perUnit') return new Set(amount.actualRate ? [amount.actualRate] : []);
   if (amount.kind !== 'bands') return new Set();
   return new Set([...(amount.rateBy ? [amount.rateBy.fact] : []), ...(amount.bonusPoints ?? []).map((b) => b.fact)]);
 }

@@ -203,7 +203,8 @@ export const AmountSchema = z.discriminatedUnion('kind', [
    * 奖2万元, whole units only); `yuan` fixed, `byDate`, or `shareOf` a money fact spread over the units (展位费
    * 80%: the fee of all units × 80% ÷ their number); at most `unitCapBy` an enum fact's amount per unit (赴区外、
    * 市外、省外、境外每个展位不超过5000、8000、12000、15000元); for at most `maxUnits` units (最多奖励4个标准展位);
-   * multiplied by the `times` facts (months); at most `capYuan` (年补助金额不超过20万元).
+   * never above the actual price per unit (`actualRate`); multiplied by the `times` facts (months); at most
+   * `capYuan` (年补助金额不超过20万元).
    */
   z.strictObject({
     kind: z.literal('perUnit'),
@@ -214,6 +215,11 @@ export const AmountSchema = z.discriminatedUnion('kind', [
     shareOf: z.strictObject({ fact: identifier, percent: z.int().min(1).max(100) }).optional(),
     unitCapBy: z.strictObject({ fact: identifier, table: z.record(identifier, yuan) }).optional(),
     maxUnits: z.int().min(1).optional(),
+    /**
+     * A money fact: the actual price of one unit (租金每月每平方米16元). The rate paid is the lower of the standard
+     * and it (最高20元/平方米•月，但不超过实际租赁成本); unknown, the standard is paid as the upper bound.
+     */
+    actualRate: identifier.optional(),
     times: z.array(identifier).optional(),
     capYuan: yuan.optional(),
   }),

@@ -112,6 +112,16 @@ describe('facts of the second base read as said', () => {
     expect(granted(a)).toEqual({ 'factory-rent-subsidy': Math.min(20_000 * 3 * 12, 500_000) });
   });
 
+  it.each<[string, number]>([
+    // 最高20元/平方米•月，但不超过实际租赁成本; 每年最高不超过60万元.
+    ['新设的非总部型设计服务公司，上年地方综合贡献90万，租了1000平方米办公室，租金每月每平方只有16块，补助一年多少', 1_000 * 16 * 12],
+    ['新设的非总部型现代服务业企业 上年地方综合贡献300万 租用3000平方办公用房 月租每平25块 房租补助一年能补多少', 600_000],
+    ['新设的非总部型设计服务公司，上年地方综合贡献90万，租了1000平方米办公室，补助一年多少', 1_000 * 20 * 12],
+  ])('office rent at most the actual rent: %s', async (question, expected) => {
+    const a = await converse([question], '2021-03-03');
+    expect(granted(a)).toEqual({ 'new-services-office-subsidy': expected });
+  });
+
   it('invoices listed with one basis and one rate: their sum less VAT (6% band)', async () => {
     const a = await converse(
       [

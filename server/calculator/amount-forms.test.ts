@@ -133,6 +133,21 @@ describe('perUnit with a share of a fee, a cap per unit by an option, and at mos
   });
 });
 
+describe('perUnit never above the actual price of a unit', () => {
+  it.each<[string, number | undefined, number]>([
+    ['an actual price below the standard is paid', 16, 1_000 * 16 * 12],
+    ['exactly the standard', 20, 1_000 * 20 * 12],
+    ['above the standard: the standard', 35, 1_000 * 20 * 12],
+    ['unknown: the standard, as the upper bound', undefined, 1_000 * 20 * 12],
+  ])('%s (%s)', (_, actualRent, amount) => {
+    const r = result({ patents: 1_000, months: 12, ...(actualRent !== undefined ? { actualRent } : {}) }, 'rent-at-most-actual');
+    expect(r.status).toBe('eligible');
+    expect(r.amountYuan).toBe(amount);
+    if (actualRent === undefined) expect(r.assumptions.join('')).toContain('按实际计');
+    if (actualRent === 16) expect(r.formula).toContain('按实际计');
+  });
+});
+
 describe('staged: awards add up to the stage reached', () => {
   it.each([
     ['tutoring', 1_000_000],

@@ -399,6 +399,16 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
         rateNote = `${rateNote ? `${rateNote}，` : '（'}${display(capDecl, key)}每单位不超过 ${digits(perUnitCap)}${capped && rate !== undefined ? `，按 ${digits(perUnitCap)} 计` : ''}）`;
         rate = Math.min(rate ?? perUnitCap, perUnitCap);
       } else if (amount.shareOf) rateNote += '）';
+      // Never above the actual price of a unit (但不超过实际租赁成本); unknown, the standard is the upper bound.
+      let actualNote: string | undefined;
+      if (amount.actualRate && rate !== undefined) {
+        const actual = ctx.values.get(amount.actualRate);
+        const actualDecl = declOf(ctx, amount.actualRate);
+        if (typeof actual === 'number' && actual < rate) {
+          rateNote += `（${actualDecl.label} ${digits(actual)} 低于标准 ${digits(rate)}，按实际计）`;
+          rate = actual;
+        } else if (actual === undefined) actualNote = `按标准每单位 ${digits(rate)} 计；${actualDecl.label}低于标准的，按实际计。`;
+      }
       // At most so many units (同一展会最多奖励4个标准展位).
       let counted = units;
       let unitsNote = '';
@@ -419,13 +429,17 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
       const total = Number(BigInt(counted) * BigInt(rate ?? 0) * BigInt(multiplier));
       const product = `${unitText} × ${digits(rate ?? 0)}${factors.map((f) => ` × ${f}`).join('')}${rateNote}`;
       if (amount.capYuan !== undefined && total > amount.capYuan) {
-        return { amountYuan: amount.capYuan, formula: `${product} 超过上限，按上限 ${digits(amount.capYuan)} 计`, assumptions: [] };
+        return {
+          amountYuan: amount.capYuan,
+          formula: `${product} 超过上限，按上限 ${digits(amount.capYuan)} 计`,
+          assumptions: actualNote ? [actualNote] : [],
+        };
       }
       const cap = amount.capYuan !== undefined ? `（上限 ${digits(amount.capYuan)}）` : '';
       return {
         amountYuan: total,
         formula: `${product} = ${digits(total)}${cap}`,
-        assumptions: amount.unitYuan !== undefined ? ['不足一份的部分不计。'] : [],
+        assumptions: [...(amount.unitYuan !== undefined ? ['不足一份的部分不计。'] : []), ...(actualNote ? [actualNote] : [])],
       };
     }
     case 'staged': {

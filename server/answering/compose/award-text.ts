@@ -82,7 +82,8 @@ export function amountText(rule: Rule, decls: ReadonlyMap<string, FactDeclaratio
                   `${r.onOrBefore !== undefined ? `${dayText(r.onOrBefore)}前（含）` : `${dayText(r.after!)}后`}${unit}${formatYuan(r.yuan)}`,
               )
               .join('、');
-      const times = (amount.times ?? []).map((id) => `×${decls.get(id)?.label ?? id}`).join('');
+      const actual = amount.actualRate ? '（不超过实际单价）' : '';
+      const times = `${actual}${(amount.times ?? []).map((id) => `×${decls.get(id)?.label ?? id}`).join('')}`;
       const cap = amount.capYuan !== undefined ? `，最高${formatYuan(amount.capYuan)}` : '';
       return `${rate}${times}${cap}`;
     }
