@@ -189,6 +189,9 @@ describe('class 9 — facts taken wrongly: statuses, prizes and years', () => {
     ['我们是省级专精特新，2024年认定的', 'provincialRecognitionYear', 2024],
     // The status in the option's own everyday words, not a short name.
     ['我们今年刚评上省里的专精特新', 'provincialRecognitionYear', 2026],
+    // An event said to have just happened, with no year: this year.
+    ['我们才评上省级的专精特新', 'provincialRecognitionYear', 2026],
+    ['我们最近被认定为省级专精特新', 'provincialRecognitionYear', 2026],
   ])('%s → %s = %s', (message, factId, value) => {
     expect(stated(message, factId)).toBe(value);
   });

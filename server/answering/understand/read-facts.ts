@@ -237,7 +237,11 @@ export function readFacts(
         yearOf(clause.text, options.asOf) ??
         (noFigures(sentence) ? yearOf(sentence, options.asOf) : undefined) ??
         (noFigures(whole) ? yearOf(whole, options.asOf) : undefined);
-      if (year === undefined) continue;
+      if (year === undefined) {
+        const recent = recentYear(clause, options.asOf);
+        if (recent) stated.push({ ...statedIn(clause, fact.decl.id, recent.year), said: recent.said });
+        continue;
+      }
       stated.push(statedIn(clause, fact.decl.id, year));
     }
   }
@@ -277,8 +281,9 @@ export function readFacts(
         (statedAbout.includes(about.value) || (statedAbout.length === 0 && options.known?.get(about.fact) === about.value));
       if (!named && !onlyStatus) continue;
       const year = yearOf(clause.text, options.asOf);
-      if (year === undefined) continue;
-      stated.push(statedIn(clause, fact.decl.id, year));
+      const recent = year === undefined ? recentYear(clause, options.asOf) : undefined;
+      if (year === undefined && !recent) continue;
+      stated.push(recent ? { ...statedIn(clause, fact.decl.id, recent.year), said: recent.said } : statedIn(clause, fact.decl.id, year!));
       break;
     }
   }
@@ -783,6 +788,16 @@ export function vatRate(text: string): number | undefined {
   if (!m) return undefined;
   const rate = /\d/.test(m[1]!) ? Number(m[1]) : CN_DIGITS[m[1]!];
   return rate !== undefined && VAT_RATES.has(rate) ? rate : undefined;
+}
+
+// An event said to have just happened (刚评上、最近被认定为、才拿到): this year, said so in the answer.
+const RECENT_EVENT =
+  /(?:刚刚|刚|才刚|才|最近|新近)(?:被|又|也)?(?:评上|评为|认定|获评|拿到|入选|成为|升级|晋级|晋升|通过认定)|just (?:been )?(?:recognised|recognized|became|got)|recently (?:recognised|recognized|became)/;
+
+/** The year of an event the clause says just happened, with no year of its own: the current one, as an assumption. */
+function recentYear(clause: MessageClause, asOf: string): { year: number; said: string } | undefined {
+  if (!RECENT_EVENT.test(clause.text)) return undefined;
+  return { year: Number(asOf.slice(0, 4)), said: `${clause.text}（未说年份，按今年计）` };
 }
 
 /** A message that lists items: ①②, 1. 2., 第一/第二, or a count of papers or machines (三张发票、两台设备). */
