@@ -117,7 +117,16 @@ const DEFAULT_HANDLERS: Handlers = {
   'award-info': (ctx) => awardInfo(ctx),
   'which-topic': (ctx) => whichTopic(ctx),
   lookup: (ctx, intent) =>
-    lookup(ctx, intent.name === 'lookup' ? { topicClauses: intent.topicClauses === true, hedged: intent.hedged === true } : {}),
+    lookup(
+      ctx,
+      intent.name === 'lookup'
+        ? {
+            topicClauses: intent.topicClauses === true,
+            hedged: intent.hedged === true,
+            ...(intent.clauses ? { clauses: intent.clauses } : {}),
+          }
+        : {},
+    ),
   'facts-noted': (ctx) => factsNoted(ctx),
 };
 
@@ -436,6 +445,16 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         knownFacts: Object.keys(session.facts).length,
         moneyIssue: turn.facts.issues.length > 0,
       });
+      // "依据是哪条？原文怎么写的" right after an answer: the clauses that answer cited, whatever they were.
+      if (
+        reading.asks.source &&
+        !topicsNamed &&
+        reading.references.length === 0 &&
+        reading.documentsNamed.length === 0 &&
+        newFacts.size === 0 &&
+        (session.lastCitations?.length ?? 0) > 0
+      )
+        intent = { name: 'lookup', clauses: session.lastCitations! };
       let reply: Reply;
       if (intent.name === 'scope-check') {
         // No signal of its own: answer only when retrieval finds a clause that covers the question.
@@ -530,6 +549,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         };
         if (reply.pending !== undefined) next.pending = reply.pending;
         if (answer.answerId !== undefined) next.lastAnswerId = answer.answerId;
+        if (answer.citations.length > 0) next.lastCitations = answer.citations.slice(0, 3).map((c) => `${c.docId}:${c.clauseId}`);
         await sessions.set(input.sessionId, next);
       }
       const factValues = Object.fromEntries([...facts].map(([id, f]) => [id, f.value]));

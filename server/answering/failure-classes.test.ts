@@ -320,6 +320,26 @@ describe('class 3 — follow-ups that change a fact or pose a hypothetical', () 
   });
 });
 
+describe('class 3 — a follow-up asking where the last answer comes from: the clauses it cited, quoted', () => {
+  it.each<[string[], string]>([
+    [['我们是国家级小巨人，设备不含税900万，补多少', '依据是哪条？原文怎么写的'], `${PLAN}:item-1`],
+    [['我们在创客中国郑州分赛拿了二等奖，能奖多少', '这个出处在哪，哪一条'], `${PLAN}:item-3`],
+    [['政府采购对中小企业有没有照顾', '具体是哪部法哪一条'], 'sme-promotion-law-2017:art-40'],
+  ])('%j → %s', async (turns, clause) => {
+    const answers = await converse(turns);
+    const [first, last] = [answers[0]!, answers.at(-1)!];
+    expect(cited(first)).toContain(clause);
+    expect(last.kind).toBe('lookup');
+    expect(cited(last)[0]).toBe(clause);
+    expect(last.answer).toMatch(/第\d+条/);
+  });
+
+  it('without an answer before it, the question is read on its own', async () => {
+    const a = await ask('依据是哪条？');
+    expect(a.citations.map((c) => c.clauseId)).not.toContain('item-1');
+  });
+});
+
 describe('class 4 — a rumour stated as fact: corrected with the clause’s amount, cited, never repeated', () => {
   it.each<[string, number, number, string]>([
     ['听说现在新认定小巨人奖300万了', LITTLE_GIANT_AWARD, 300 * WAN, 'item-19'],

@@ -9,7 +9,14 @@ export type Intent =
   | { name: 'calculate' }
   | { name: 'award-info' }
   | { name: 'which-topic' }
-  | { name: 'lookup'; topicClauses?: boolean; /** Answered by the closest clause, said to be the closest. */ hedged?: boolean }
+  | {
+      name: 'lookup';
+      topicClauses?: boolean;
+      /** Answered by the closest clause, said to be the closest. */
+      hedged?: boolean;
+      /** The clauses the conversation's last answer cited ("依据是哪条" after it). */
+      clauses?: readonly string[];
+    }
   | { name: 'facts-noted' }
   /** Nothing points to the knowledge base by itself: retrieval decides between a look-up and declining. */
   | { name: 'scope-check' };

@@ -16,6 +16,8 @@ export interface Session {
   topics: string[];
   turns: number;
   lastAnswerId?: string;
+  /** The clauses the last answer cited (docId:clauseId), for "依据是哪条" next. */
+  lastCitations?: string[];
 }
 
 /** A stored session as read back (from Redis, possibly written by another version): checked, never trusted. */
@@ -25,6 +27,7 @@ export const SessionSchema = z.object({
   topics: z.array(z.string()),
   turns: z.number().int().nonnegative(),
   lastAnswerId: z.string().optional(),
+  lastCitations: z.array(z.string()).max(10).optional(),
 });
 
 /**
@@ -51,6 +54,7 @@ function copySession(session: Session): Session {
   const copy: Session = { facts, topics: session.topics.slice(), turns: session.turns };
   if (session.pending !== undefined) copy.pending = session.pending;
   if (session.lastAnswerId !== undefined) copy.lastAnswerId = session.lastAnswerId;
+  if (session.lastCitations !== undefined) copy.lastCitations = session.lastCitations.slice();
   return copy;
 }
 

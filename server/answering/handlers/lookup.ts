@@ -83,18 +83,31 @@ function bestStretch(sentence: string, score: (text: string) => number): string 
  * Answers from the clause that best covers the question. `hedged`: the clause matched the question's
  * meaning only weakly, so the answer says it is the closest clause rather than a direct answer.
  */
-export async function lookup(ctx: TurnContext, options: { text?: string; topicClauses?: boolean; hedged?: boolean } = {}): Promise<Reply> {
+export async function lookup(
+  ctx: TurnContext,
+  options: { text?: string; topicClauses?: boolean; hedged?: boolean; clauses?: readonly string[] } = {},
+): Promise<Reply> {
   const text = options.text ?? (ctx.reading.text || ctx.reading.injected.join('，'));
   const found = ctx.search(text, { preferAmounts: ctx.reading.asks.amount && !ctx.reading.asks.limit });
   const hits: SearchHit[] = Array.isArray(found) ? found : await found;
   const referenced = hits.filter((h) => h.matchedBy.reference);
   // A procedural question about a named award (谁负责、什么时候) is answered from the award's own clause.
-  const topicClauses = options.topicClauses
-    ? citedClauses(
-        ctx,
-        ctx.topics.flatMap((t) => t.ruleSet.rules.filter((r) => t.topic.rules.includes(r.id)).map((r) => r.citation)),
-      )
-    : [];
+  // "依据是哪条" after an answer: the clauses that answer cited, else those of the awards named.
+  const previous = (options.clauses ?? [])
+    .map((key) => {
+      const at = key.indexOf(':');
+      return ctx.knowledge.getClause(key.slice(0, at), key.slice(at + 1));
+    })
+    .filter((c): c is Clause => c !== undefined);
+  const topicClauses =
+    previous.length > 0
+      ? previous
+      : options.topicClauses
+        ? citedClauses(
+            ctx,
+            ctx.topics.flatMap((t) => t.ruleSet.rules.filter((r) => t.topic.rules.includes(r.id)).map((r) => r.citation)),
+          )
+        : [];
   const chosen: Clause[] =
     topicClauses.length > 0
       ? topicClauses.slice(0, 2)

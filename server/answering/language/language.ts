@@ -38,6 +38,7 @@ export const LanguageSchema = z.strictObject({
   distributive: words,
   total: words,
   additive: words,
+  askSource: words,
   addedPurchase: words,
   approximate: words,
   spendWords: words,
@@ -113,6 +114,8 @@ export interface Language {
   distributive: WordList;
   total: WordList;
   additive: WordList;
+  /** Asking where the last answer comes from (依据是哪条、原文怎么写的). */
+  askSource: WordList;
   /** Buying more on top of what was said (追加、再买、又添了): a figure added to the one already known. */
   addedPurchase: WordList;
   approximate: WordList;
@@ -167,6 +170,7 @@ export function compileLanguage(data: LanguageData): Language {
     distributive: list('distributive'),
     total: list('total'),
     additive: list('additive'),
+    askSource: list('askSource'),
     addedPurchase: list('addedPurchase'),
     approximate: list('approximate'),
     spendWords: list('spendWords'),

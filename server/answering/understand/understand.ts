@@ -82,6 +82,8 @@ export interface Asks {
   /** Asks whether a document still runs (有效期、到期), not when it was issued. */
   validity: boolean;
   who: boolean;
+  /** Where an answer comes from (依据是哪条、原文怎么写的). */
+  source: boolean;
 }
 
 /** The base's parts the reading needs. */
@@ -183,6 +185,7 @@ export function readText(original: string, ctx: ReadingContext): TextReading {
     when: lang.askWhen.test(text),
     validity: lang.askValidity.test(text),
     who: lang.askWho.test(text),
+    source: lang.askSource.test(text),
   };
   return {
     original,
