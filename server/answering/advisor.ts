@@ -476,7 +476,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         reply = await handlers[intent.name](ctx, intent);
         // A general question that named a case ("同一年既评上省级又评上国家级，能叠加吗") and cannot be worked
         // out without more facts is answered with the awards' terms rather than a question back.
-        const weakCase = !reading.own && !reading.ownImplied && !answeredPending && Object.keys(session.facts).length === 0;
+        // The conversation's facts count as the company's only once a message spoke of it: "新认定省级奖多少 … 那国家级
+        // 的呢" names cases, it states nothing of the asker.
+        const weakCase =
+          !reading.own && !reading.ownImplied && !answeredPending && (Object.keys(session.facts).length === 0 || session.general === true);
         // A general how-much question is answered with the policy's amount for the case named (award-info),
         // unless the fact asked for is the one the amount is computed from (国家级买设备能补多少 → the investment).
         const amountBasis = ctx.topics.some((t) =>
@@ -549,6 +552,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         };
         if (reply.pending !== undefined) next.pending = reply.pending;
         if (answer.answerId !== undefined) next.lastAnswerId = answer.answerId;
+        if (session.turns === 0 ? !reading.own && !reading.ownImplied : session.general === true && !reading.own && !reading.ownImplied)
+          next.general = true;
         if (answer.citations.length > 0) next.lastCitations = answer.citations.slice(0, 3).map((c) => `${c.docId}:${c.clauseId}`);
         await sessions.set(input.sessionId, next);
       }

@@ -320,6 +320,19 @@ describe('class 3 — follow-ups that change a fact or pose a hypothetical', () 
   });
 });
 
+describe('class 3 — a conversation of general questions names cases; it states nothing of the asker', () => {
+  it('新认定省级奖多少 … 那国家级的呢: the national amount, not a question about the company', async () => {
+    const [, second] = await converse(['新认定省级专精特新市里奖多少', '那國家級的呢？']);
+    expect(second!.kind).not.toBe('clarify');
+    expect(amountsIn(second!.answer)[0]).toBe(LITTLE_GIANT_AWARD);
+  });
+
+  it('once the asker speaks of the company, its facts are worked out', async () => {
+    const [, second] = await converse(['新认定省级专精特新市里奖多少', '我们是今年评上的']);
+    expect(granted(second!)).toEqual({ [PROVINCIAL_NEW]: PROVINCIAL_AWARD });
+  });
+});
+
 describe('class 3 — a follow-up asking where the last answer comes from: the clauses it cited, quoted', () => {
   it.each<[string[], string]>([
     [['我们是国家级小巨人，设备不含税900万，补多少', '依据是哪条？原文怎么写的'], `${PLAN}:item-1`],

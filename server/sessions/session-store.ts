@@ -18,6 +18,8 @@ export interface Session {
   lastAnswerId?: string;
   /** The clauses the last answer cited (docId:clauseId), for "依据是哪条" next. */
   lastCitations?: string[];
+  /** No message so far spoke of the asker's own company: its facts are cases named in general questions. */
+  general?: boolean;
 }
 
 /** A stored session as read back (from Redis, possibly written by another version): checked, never trusted. */
@@ -28,6 +30,7 @@ export const SessionSchema = z.object({
   turns: z.number().int().nonnegative(),
   lastAnswerId: z.string().optional(),
   lastCitations: z.array(z.string()).max(10).optional(),
+  general: z.boolean().optional(),
 });
 
 /**
@@ -55,6 +58,7 @@ function copySession(session: Session): Session {
   if (session.pending !== undefined) copy.pending = session.pending;
   if (session.lastAnswerId !== undefined) copy.lastAnswerId = session.lastAnswerId;
   if (session.lastCitations !== undefined) copy.lastCitations = session.lastCitations.slice();
+  if (session.general !== undefined) copy.general = session.general;
   return copy;
 }
 
