@@ -379,7 +379,7 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
         rate = range.yuan;
         rateNote = `（${declOf(ctx, amount.byDate.fact).label}${day}，${range.onOrBefore !== undefined ? `${range.onOrBefore}前（含）` : `${range.after}后`}每单位 ${digits(range.yuan)}）`;
       }
-      // A share of a money fact spread over the units (展位费80% ÷ 展位数), at most an amount per unit by an
+      // A share of a money fact spread over the units (a fee × 80% ÷ the units), at most an amount per unit by an
       // enum fact (赴境外每个展位不超过15000元).
       if (amount.shareOf) {
         const fee = ctx.values.get(amount.shareOf.fact);
@@ -409,7 +409,7 @@ function computeAmount(rule: Rule, ctx: Context): AmountOutcome | 'missing' {
           rate = actual;
         } else if (actual === undefined) actualNote = `按标准每单位 ${digits(rate)} 计；${actualDecl.label}低于标准的，按实际计。`;
       }
-      // At most so many units (同一展会最多奖励4个标准展位).
+      // At most so many units (同一活动最多奖励4个).
       let counted = units;
       let unitsNote = '';
       if (amount.maxUnits !== undefined && units > amount.maxUnits) {

@@ -135,7 +135,7 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
 }
 
 /**
- * 非 bound to the phrase or to a word or two before it (非首次小升规、非国有、非规上): a negating prefix, not a
+ * 非 bound to the phrase or to a word or two before it (非首次申报、非国有、非规上): a negating prefix, not a
  * free word, so it is not in the language's negators. 非常, 非法, 并非 (a negator already) and 除非 are not it.
  */
 const BOUND_NON = /(?<![并除])非(?![常法凡得要])[\u4e00-\u9fa5]{0,2}$/;

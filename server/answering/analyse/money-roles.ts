@@ -233,11 +233,11 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
 
 /** Measure words of things bought or booked one by one (台 machines, 套 systems, 个 booths, 件, 张, 辆 …). */
 const MEASURES = ['台', '套', '个', '件', '张', '部', '辆', '只', '款', '批', '项'];
-// 每台50万、每个展位费1.2万、单价80万 (一台150万 is an item of a list, not a price per unit): a price per unit, its measure word named or (单价) implied.
+// 每台50万、每个摊位费1.2万、单价80万 (一台150万 is an item of a list, not a price per unit): a price per unit, its measure word named or (单价) implied.
 const PER_UNIT_BEFORE = new RegExp(`(?:每|单)(${MEASURES.join('|')})[^\\d，。；]{0,6}$|(单价)[^\\d，。；]{0,4}$`);
 
 /**
- * A unit price with the number of units in its sentence (买了4台机床，每台50万; 订了3个展位，每个展位费1.2万) is the
+ * A unit price with the number of units in its sentence (买了4台机床，每台50万; 订了3个摊位，每个摊位1.2万) is the
  * price of them all: the figure becomes their product, with the count kept for the answer to show. Only when the
  * sentence gives one count of that measure (for 单价, of any): two different counts leave the figure as it is.
  */

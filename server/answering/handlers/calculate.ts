@@ -100,7 +100,7 @@ export function calculate(ctx: TurnContext): Reply {
       `${lead}可申请${eligible.length}项，合计最高${formatYuan(total)}：${eligible.map((r) => `${r.title}${formatYuan(r.amountYuan)}`).join('；')}。`,
     );
   }
-  // A status or prize the company names that no award of the topic pays at all (创新型中小企业, 优秀奖): said as the
+  // A status or prize the company names that no award of the topic pays at all (a lower grade of a status, 优秀奖): said as the
   // policy having nothing for it, not as an award the company cannot get yet (暂不能申请).
   const notRewarded = notRewardedOption(ctx, results, eligible.length + waiting.length === 0 ? relevantIneligible : []);
   if (notRewarded) lines.push(`${ctx.topics.length === 1 ? ctx.topics[0]!.topic.title : '本政策的奖补'}没有对“${notRewarded}”的规定，`);
@@ -291,7 +291,7 @@ function sameAcrossRange(ctx: TurnContext, issue: MoneyIssue, rules: readonly { 
 }
 
 /**
- * The option of an enum fact the user stated (创新型中小企业, 优秀奖) when every award reported fails only on who
+ * The option of an enum fact the user stated (a lower grade of a status, 优秀奖) when every award reported fails only on who
  * qualifies, on that fact, and no award of the topics accepts that option: its label, else undefined.
  */
 function notRewardedOption(ctx: TurnContext, results: readonly RuleResult[], ineligible: readonly RuleResult[]): string | undefined {

@@ -261,7 +261,7 @@ export function readFacts(
       const claimed = taken.get(clause.index) ?? [];
       const free = (at: number, length: number) =>
         !claimed.some(([s, e]) => at < e && s < at + length) || option.frames.some((f) => matchFrame(clause.text, f));
-      // By a short name (省级), or by the option's own words (省里的专精特新).
+      // By a short name (省级), or by the option's own words (省里评的那个).
       const named =
         option.replies.some((name) => {
           const at = clause.text.indexOf(name.toLowerCase());

@@ -116,8 +116,8 @@ function notCoveredIn(clauses: readonly MessageClause[], ctx: ReadingContext): {
 function regionOwns(text: string, region: string, lang: Language): boolean {
   for (let at = text.indexOf(region); at >= 0; at = text.indexOf(region, at + 1)) {
     // The rest of its clause: 深圳的资质设备补贴 (the region's award), not 上海的展会，参展费能补多少. Close after
-    // the place, any linking word; further on (开封市对专精特新企业买设备有什么补贴), one that makes the place the
-    // subject (对、出台、给) — 在上海参展的展位费能补多少 has none.
+    // the place, any linking word; further on (开封市对中小企业买设备有什么补贴), one that makes the place the
+    // subject (对、出台、给) — 在上海参展的费用能补多少 has none.
     const rest = text.slice(at + region.length).split(/[，。！？,.!?；;\s]/)[0]!;
     const near = rest.slice(0, 12);
     const policyWords = (t: string) => lang.awardWords.test(t) || /政策|文件|规定|办法/.test(t);
