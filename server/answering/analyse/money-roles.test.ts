@@ -245,6 +245,9 @@ describe('class 9 — a figure put to the advisor as the user’s own guess at t
     // A figure said plainly is still the company's.
     ['不含税正好100万 能不能申请', 1_000_000, 'stated'],
     ['设备和软件加起来就是300万', 3_000_000, 'stated'],
+    // 算下来 before the company's own metric is its figure; before an award, the award's.
+    ['亩均税收去年算下来120万', 1_200_000, 'stated'],
+    ['补贴算下来是50万', 500_000, 'benefit'],
     ['设备就是300万', 3_000_000, 'stated'],
   ])('%s → %d is %s', (message, yuan, role) => {
     expect(figure(message, yuan).role).toBe(role);

@@ -60,7 +60,9 @@ const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是�
 // An award or subsidy figure: the money words right after it, or a verb of giving / a limit right before it.
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
 const BENEFIT_BEFORE =
-  /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|变为|给到|发到|补到|奖到|涨到|涨至|涨了|升到|升至|增加到|增加至|增至|加到|翻倍到|算出来|算下来|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+  /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|变为|给到|发到|补到|奖到|涨到|涨至|涨了|升到|升至|增加到|增加至|增至|加到|翻倍到|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+// 算下来、算出来 introduce a result: an award's only in a clause about one (亩均税收算下来120万 is the company's own).
+const RESULT_OF_BENEFIT_BEFORE = /(?:算出来|算下来)(?:是|为|有)?\s?$/;
 // Received, said in the past tense: the company got it (补了、拿到、已到账), unless the clause is hearsay.
 const RECEIVED_BEFORE =
   /(?:补了|奖了|给了|补过|奖过|拿了|拿到了?|拿过|领了|领到了?|领过|获得了|得了|到账了?|拨了|拨付了|发了|兑现了|received|got)(?:有|个)?\s?$/;
@@ -142,6 +144,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       )
         role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
+      else if (RESULT_OF_BENEFIT_BEFORE.test(before) && BENEFIT_CLAUSE.test(text)) role = 'benefit';
       else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
       else if (COMPUTED_BEFORE.test(ownBefore)) role = 'benefit';
       // "如果改成2600万呢": a case posed with a changed figure of the company's, not a changed award.
