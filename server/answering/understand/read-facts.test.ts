@@ -37,6 +37,9 @@ describe('class 1 — money as people write it: the investment the clause names,
     // Items are added up; a total wins over its items; a repeat is not counted twice.
     ['我们买了两台设备，一台150万，一台250万', 4_000_000],
     ['设备一共投了600万，其中数控机床400万，检测仪器200万', 6_000_000],
+    // A total whose parts are not all this fact: only the parts it names (the rent is no equipment).
+    ['项目总投入1000万（都是不含税），其中设备680万、工业软件120万、厂房租金200万', 8_000_000],
+    ['设备300万（不含税）、软件100万（不含税）、装修50万，合计450万', 4_000_000],
     ['我们设备投了500万，这500万都是不含税的', 5_000_000],
     // The after-tax figure is used when both are given.
     ['设备含税565万，税额65万，不含税500万', 5_000_000],
@@ -371,6 +374,13 @@ describe('counts, days and areas of a second base: read by the fact’s declared
   ])('%s → %j', (message, expected) => {
     const facts = read(message);
     for (const [id, value] of Object.entries(expected)) expect(facts.get(id), id).toBe(value);
+  });
+
+  it('parts listed before their total, one of them not this fact (基建), count without it', () => {
+    const facts = read(
+      '市级工业设计中心购置明细：设计软件 不含税400,000.00；快速成型设备 不含税800,000.00；展厅装修（基建）300,000.00；合计1,500,000.00',
+    );
+    expect(facts.get('designCentreEquipmentYuan')).toBe(1_200_000);
   });
 
   it('非 before a yes phrase says no (规上企业（非首次小升规）)', () => {

@@ -677,6 +677,27 @@ function readMoneyFact(
     };
   }
   pool = pool.filter((m) => !m.approximate);
+  // "总投入1000万，其中设备680万、软件120万、租金200万": parts that add up to a total given before them, some of
+  // them not this fact (the rent): only the parts this fact names count.
+  const itemised = partsOfTotal(candidates, byIndex);
+  if (itemised) {
+    const mine = itemised.parts.filter((m) => tied.includes(m) && m.role === 'stated');
+    if (mine.length > 0 && mine.length < itemised.parts.length && mine.every((m) => !m.approximate && pool.includes(m))) {
+      const first = byIndex.get(mine[0]!.clause)!;
+      return {
+        value: {
+          ...statedIn(
+            first,
+            fact.decl.id,
+            mine.reduce((sum, m) => sum + m.yuan, 0),
+          ),
+          said: `${mine.map(said).join(' + ')}（${itemised.total.text}中的这几项）`,
+          clause: Math.max(...mine.map((m) => m.clause)),
+        },
+        issues,
+      };
+    }
+  }
   const total = pool.filter(isTotal).at(-1);
   let value: number;
   let source: ReadMoney[];
@@ -798,6 +819,40 @@ const RECENT_EVENT =
 function recentYear(clause: MessageClause, asOf: string): { year: number; said: string } | undefined {
   if (!RECENT_EVENT.test(clause.text)) return undefined;
   return { year: Number(asOf.slice(0, 4)), said: `${clause.text}（未说年份，按今年计）` };
+}
+
+/**
+ * A total followed by its parts (其中、包括、分别是 after it), or parts followed by their total (……；合计150万), that
+ * add up to it exactly: the total and the parts, or undefined. Only figures the company states (not claims, taxes or thresholds) take part.
+ */
+function partsOfTotal(
+  money: readonly ReadMoney[],
+  byIndex: ReadonlyMap<number, MessageClause>,
+): { total: ReadMoney; parts: ReadMoney[] } | undefined {
+  const own = money.filter((m) => m.role === 'stated');
+  for (const [i, total] of own.entries()) {
+    const rest = own.slice(i + 1);
+    const opener = rest[0] && byIndex.get(rest[0].clause);
+    if (!opener || !/其中|包括|包含|分别是|分别为|含/.test(`${byIndex.get(total.clause)!.text.slice(total.index)}，${opener.text}`))
+      continue;
+    let sum = 0;
+    for (const [j, m] of rest.entries()) {
+      sum += m.yuan;
+      if (sum === total.yuan && j >= 1) return { total, parts: rest.slice(0, j + 1) };
+      if (sum > total.yuan) break;
+    }
+  }
+  // The parts listed first, then their total (……；合计150万).
+  for (const [i, total] of own.entries()) {
+    if (!total.total || i < 2) continue;
+    let sum = 0;
+    for (let j = i - 1; j >= 0; j--) {
+      sum += own[j]!.yuan;
+      if (sum === total.yuan && i - j >= 2) return { total, parts: own.slice(j, i) };
+      if (sum > total.yuan) break;
+    }
+  }
+  return undefined;
 }
 
 /** A message that lists items: ①②, 1. 2., 第一/第二, or a count of papers or machines (三张发票、两台设备). */
