@@ -37,6 +37,8 @@ describe('class 1 — money as people write it: the investment the clause names,
     // Items are added up; a total wins over its items; a repeat is not counted twice.
     ['我们买了两台设备，一台150万，一台250万', 4_000_000],
     ['设备一共投了600万，其中数控机床400万，检测仪器200万', 6_000_000],
+    // Each invoice with its own VAT rate: each made tax-exclusive by its own.
+    ['设备价税合计1130万（13%），软件价税合计106万（6%），不含税是多少', 10_000_000 + 1_000_000],
     // A total whose parts are not all this fact: only the parts it names (the rent is no equipment).
     ['项目总投入1000万（都是不含税），其中设备680万、工业软件120万、厂房租金200万', 8_000_000],
     ['设备300万（不含税）、软件100万（不含税）、装修50万，合计450万', 4_000_000],

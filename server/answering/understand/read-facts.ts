@@ -787,8 +787,24 @@ export function withoutTax(
   if (parts.length === inclusive.length && parts.length > 0) {
     return { yuan: parts.reduce((sum, p) => sum + p.yuan, 0), said: parts.map((p) => p.said).join(' + ') };
   }
+  if (taxes.length > 0) return undefined;
+  // Each figure with its own rate right after it (设备价税合计2260万（13%），软件106万（6%）): goods and services
+  // invoices often carry different rates.
+  const own = inclusive.map((m) => {
+    const clause = clauses.find((c) => c.index === m.clause);
+    const after = clause ? clause.text.slice(m.index + m.text.length, m.index + m.text.length + 10) : '';
+    const at = /^\s?(?:元)?\s?[（(]?\s?(?:税率|税点)?\s?(\d{1,2})\s?[%％]/.exec(after);
+    return at && VAT_RATES.has(Number(at[1])) ? Number(at[1]) : undefined;
+  });
+  if (inclusive.length > 1 && own.every((r) => r !== undefined) && new Set(own).size > 1) {
+    const yuan = inclusive.reduce((sum, m, i) => sum + Math.floor((m.yuan * 100) / (100 + own[i]!)), 0);
+    return {
+      yuan,
+      said: inclusive.map((m, i) => `${m.text}（含税）÷ ${(1 + own[i]! / 100).toFixed(2)}`).join(' + '),
+    };
+  }
   const rate = vatRate(clauses.map((c) => c.text).join('，'));
-  if (rate === undefined || taxes.length > 0) return undefined;
+  if (rate === undefined) return undefined;
   // Whole yuan, rounded down: never more than the invoice's own tax-exclusive amount.
   const yuan = inclusive.reduce((sum, m) => sum + Math.floor((m.yuan * 100) / (100 + rate)), 0);
   return { yuan, said: `${inclusive.map((m) => m.text).join(' + ')}（含税）÷ ${(1 + rate / 100).toFixed(2)}` };
