@@ -21,7 +21,8 @@ import { factsNoted, outOfScope, smalltalk } from './handlers/scope.js';
 import { decideIntent, type Intent } from './intent.js';
 import type { CompiledTopic } from './understand/base-terms.js';
 import { readingContextOf } from './understand/reading-context.js';
-import { readText, readTurn, type ReadingContext, type TextReading } from './understand/understand.js';
+import { readText, readTurn, statedAmounts, type ReadingContext, type TextReading } from './understand/understand.js';
+import { vatRate } from './understand/read-facts.js';
 
 /** What the advisor needs from a model, when one is configured: phrasing only, never amounts. */
 export interface ModelComposer {
@@ -359,8 +360,12 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
     async ask(input) {
       const started = performance.now();
       const asOf = input.asOf ?? clock.today();
-      const reading = analyse(input.question);
       let session: Session = (input.sessionId ? await sessions.get(input.sessionId) : undefined) ?? emptySession();
+      // "税率是13%的" after the advisor asked for the after-tax figure of a tax-inclusive one: the rate completes
+      // that figure, so the two are read together (价税合计1130万（含税），税率是13%的).
+      const completesPreTax =
+        session.preTax !== undefined && vatRate(input.question) !== undefined && statedAmounts(input.question, lang).length === 0;
+      const reading = analyse(completesPreTax ? `${session.preTax!.said}（含税），${input.question}` : input.question);
       // A caller that keeps the history itself (chat completions) replays earlier turns for their facts.
       for (const earlier of input.history ?? []) {
         const replay = readConversation(
@@ -551,6 +556,8 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
           turns: session.turns + 1,
         };
         if (reply.pending !== undefined) next.pending = reply.pending;
+        const preTax = reply.intent === 'clarify:pre-tax' ? turn.facts.issues.find((i) => i.kind === 'pre-tax') : undefined;
+        if (preTax) next.preTax = { factId: preTax.factId, yuan: preTax.yuan, said: preTax.said };
         if (answer.answerId !== undefined) next.lastAnswerId = answer.answerId;
         if (session.turns === 0 ? !reading.own && !reading.ownImplied : session.general === true && !reading.own && !reading.ownImplied)
           next.general = true;

@@ -148,6 +148,9 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
   it.each<[string[], number]>([
     [['我们是省级专精特新，设备含税565万，能补多少', '不含税是500万'], 500 * WAN],
     [['我们是小巨人，设备价税合计339万元，能补多少', '税后300万'], 300 * WAN],
+    // The VAT rate alone next completes the tax-inclusive figure.
+    [['我们省级专精特新，买设备发票价税合计1130万，能补多少', '税率是13%的'], 1_000 * WAN],
+    [['我们是小巨人，设备含税565万，能补多少', '开的13个点的专票'], 500 * WAN],
   ])('the after-tax figure given next is the one used: %j', async (turns, afterTax) => {
     const [, second] = await converse(turns);
     expect(granted(second!)).toEqual({ [EQUIPMENT]: equipmentSubsidy(afterTax) });

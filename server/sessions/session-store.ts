@@ -20,6 +20,8 @@ export interface Session {
   lastCitations?: string[];
   /** No message so far spoke of the asker's own company: its facts are cases named in general questions. */
   general?: boolean;
+  /** A tax-inclusive figure the last answer could not use and asked about: a VAT rate next completes it. */
+  preTax?: { factId: string; yuan: number; said: string };
 }
 
 /** A stored session as read back (from Redis, possibly written by another version): checked, never trusted. */
@@ -31,6 +33,7 @@ export const SessionSchema = z.object({
   lastAnswerId: z.string().optional(),
   lastCitations: z.array(z.string()).max(10).optional(),
   general: z.boolean().optional(),
+  preTax: z.object({ factId: z.string(), yuan: z.number().int().nonnegative(), said: z.string().max(200) }).optional(),
 });
 
 /**
@@ -59,6 +62,7 @@ function copySession(session: Session): Session {
   if (session.lastAnswerId !== undefined) copy.lastAnswerId = session.lastAnswerId;
   if (session.lastCitations !== undefined) copy.lastCitations = session.lastCitations.slice();
   if (session.general !== undefined) copy.general = session.general;
+  if (session.preTax !== undefined) copy.preTax = { ...session.preTax };
   return copy;
 }
 
