@@ -61,7 +61,7 @@ const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是�
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
 const BENEFIT_BEFORE =
   /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|变为|给到|发到|补到|奖到|涨到|涨至|涨了|升到|升至|增加到|增加至|增至|加到|翻倍到|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
-// 算下来、算出来 introduce a result: an award's only in a clause about one (亩均税收算下来120万 is the company's own).
+// 算下来、算出来 introduce a result: an award's only in a clause about one (营收算下来120万 is the company's own).
 const RESULT_OF_BENEFIT_BEFORE = /(?:算出来|算下来)(?:是|为|有)?\s?$/;
 // Received, said in the past tense: the company got it (补了、拿到、已到账), unless the clause is hearsay.
 const RECEIVED_BEFORE =
