@@ -323,6 +323,12 @@ export const RuleSetSchema = z.strictObject({
   applicationWindow: ValidityWindowSchema.optional(),
   /** Readings that hold for every rule of the policy (e.g. amounts are the 不超过 upper bound). */
   assumptions: z.array(chinese).default([]),
+  /**
+   * The policy pays only the difference when an award (a recognition) is raised to a higher grade (同一奖项（认定）
+   * 在低等次晋升到高等次时，只奖励差额部分), in its own words: what the company says it received for an award of
+   * this policy is taken off that award's amount.
+   */
+  upgradeDifference: chinese.optional(),
   /** In the order a conversation should ask for them. */
   facts: z.array(FactDeclarationSchema).min(1),
   rules: z.array(RuleSchema).min(1),

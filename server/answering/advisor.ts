@@ -421,6 +421,10 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
                   (askedTotal && ownFactsOf(t).some((f) => facts.has(f) && facts.get(f)!.how !== 'default')),
               )
             : [];
+      // Money the company says it received, for the one award this message is about (区里给了10万).
+      const received = new Map(Object.entries(session.received ?? {}));
+      const receivedNow = reading.money.filter((m) => m.role === 'received');
+      if (receivedNow.length === 1 && turn.topics.length === 1) received.set(turn.topics[0]!.topic.id, receivedNow[0]!.yuan);
       const ctx: TurnContext = {
         knowledge,
         terms,
@@ -434,6 +438,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         topicsNamed,
         hinted: turn.hinted,
         answeredPending,
+        received,
         asOf,
         hotline,
         assistantName,
@@ -559,6 +564,7 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         const preTax = reply.intent === 'clarify:pre-tax' ? turn.facts.issues.find((i) => i.kind === 'pre-tax') : undefined;
         if (preTax) next.preTax = { factId: preTax.factId, yuan: preTax.yuan, said: preTax.said };
         if (answer.answerId !== undefined) next.lastAnswerId = answer.answerId;
+        if (received.size > 0) next.received = Object.fromEntries(received);
         if (session.turns === 0 ? !reading.own && !reading.ownImplied : session.general === true && !reading.own && !reading.ownImplied)
           next.general = true;
         if (answer.citations.length > 0) next.lastCitations = answer.citations.slice(0, 3).map((c) => `${c.docId}:${c.clauseId}`);

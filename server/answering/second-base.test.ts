@@ -122,6 +122,35 @@ describe('facts of the second base read as said', () => {
     expect(granted(a)).toEqual({ 'new-services-office-subsidy': expected });
   });
 
+  it.each<[string, string[], string, number]>([
+    // 附则3: 同一奖项（认定）在低等次晋升到高等次时，只奖励差额部分 — the amount less what the company was paid.
+    [
+      'first-set product',
+      ['我们公司一款装备去年被认定为省级首台套，区里给了25万', '今年同一个产品又被认定为国家首台套了，区里还能再拿多少'],
+      'first-set-product-award',
+      500_000 - 250_000,
+    ],
+    [
+      'tax building',
+      [
+        '我们楼2019年首次认定为5000万元税收楼，入驻率和属地率都达标，运营单位拿了20万',
+        '那2021年我们升到1亿元税收楼了，入驻率75%、属地率85%，这次能再拿多少',
+      ],
+      'tax-building-award',
+      1_000_000 - 200_000,
+    ],
+    [
+      'construction grade',
+      ['我们建筑公司2019年施工总承包资质升到一级，区里奖了100万', '现在2021年又晋升特级了，这次能拿多少'],
+      'construction-qualification-upgrade-award',
+      5_000_000 - 1_000_000,
+    ],
+  ])('an award raised to a higher grade pays the difference: %s', async (_, turns, ruleId, expected) => {
+    const a = await converse(turns, '2021-10-01');
+    expect(granted(a)).toEqual({ [ruleId]: expected });
+    expect(a.details).toContain('差额');
+  });
+
   it('invoices listed with one basis and one rate: their sum less VAT (6% band)', async () => {
     const a = await converse(
       [

@@ -22,6 +22,8 @@ export interface Session {
   general?: boolean;
   /** A tax-inclusive figure the last answer could not use and asked about: a VAT rate next completes it. */
   preTax?: { factId: string; yuan: number; said: string };
+  /** Money the company said it received for an award, by topic id (区里给了10万 about its recognition). */
+  received?: Record<string, number>;
 }
 
 /** A stored session as read back (from Redis, possibly written by another version): checked, never trusted. */
@@ -33,6 +35,7 @@ export const SessionSchema = z.object({
   lastAnswerId: z.string().optional(),
   lastCitations: z.array(z.string()).max(10).optional(),
   general: z.boolean().optional(),
+  received: z.record(z.string(), z.number().int().nonnegative()).optional(),
   preTax: z.object({ factId: z.string(), yuan: z.number().int().nonnegative(), said: z.string().max(200) }).optional(),
 });
 
@@ -63,6 +66,7 @@ function copySession(session: Session): Session {
   if (session.lastCitations !== undefined) copy.lastCitations = session.lastCitations.slice();
   if (session.general !== undefined) copy.general = session.general;
   if (session.preTax !== undefined) copy.preTax = { ...session.preTax };
+  if (session.received !== undefined) copy.received = { ...session.received };
   return copy;
 }
 

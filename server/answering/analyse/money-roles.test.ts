@@ -245,6 +245,13 @@ describe('class 9 — a figure put to the advisor as the user’s own guess at t
     // A figure said plainly is still the company's.
     ['不含税正好100万 能不能申请', 1_000_000, 'stated'],
     ['设备和软件加起来就是300万', 3_000_000, 'stated'],
+    // A figure something rose to is the award's in a clause about one or in hearsay, the company's otherwise.
+    ['今年我们楼宇升到1亿元税收楼了', 100_000_000, 'stated'],
+    ['听说奖励涨到300万了', 3_000_000, 'benefit'],
+    ['补助上限改成1000万了', 10_000_000, 'benefit'],
+    // Money the company says it was given: received, by the giver named or the verb alone at the clause's end.
+    ['区里给了10万', 100_000, 'received'],
+    ['运营单位拿了20万', 200_000, 'received'],
     // 算下来 before the company's own metric is its figure; before an award, the award's.
     ['亩均税收去年算下来120万', 1_200_000, 'stated'],
     ['补贴算下来是50万', 500_000, 'benefit'],

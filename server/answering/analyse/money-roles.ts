@@ -60,7 +60,11 @@ const GUESS_AFTER = /^\s?(?:元)?(?:吧|吗|么|嘛|对吧|是吧|对不对|是�
 // An award or subsidy figure: the money words right after it, or a verb of giving / a limit right before it.
 const BENEFIT_AFTER = /^\s?(?:元)?(?:的)?(?:补贴|补助|奖励|奖金|资助|扶持资金|一次性奖励)/;
 const BENEFIT_BEFORE =
-  /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|提高到|提高至|提到|调整为|调到|改为|改成|变成|变为|给到|发到|补到|奖到|涨到|涨至|涨了|升到|升至|增加到|增加至|增至|加到|翻倍到|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+  /(?:补贴|补助|奖励|奖金|资助|补了|奖了|给了|补过|奖过|能拿|能补|能领|能给|能奖|可拿|可补|可领|给予|最高|最多|上限|封顶|给到|发到|补到|奖到|补|奖|拿|领)(?:是|为|了|到|有|个)?\s?$/;
+// A figure something changed to (涨到300万、上限改成1000万): an award's in a clause about one or its limit, or in hearsay; the
+// company's own otherwise (产值升到1亿、营收增加到2亿).
+const CHANGED_BEFORE =
+  /(?:提高到|提高至|提到|调整为|调到|改为|改成|变成|变为|涨到|涨至|涨了|升到|升至|增加到|增加至|增至|加到|翻倍到)(?:是|为|了|到|有|个)?\s?$/;
 // 算下来、算出来 introduce a result: an award's only in a clause about one (营收算下来120万 is the company's own).
 const RESULT_OF_BENEFIT_BEFORE = /(?:算出来|算下来)(?:是|为|有)?\s?$/;
 // Received, said in the past tense: the company got it (补了、拿到、已到账), unless the clause is hearsay.
@@ -68,6 +72,10 @@ const RECEIVED_BEFORE =
   /(?:补了|奖了|给了|补过|奖过|拿了|拿到了?|拿过|领了|领到了?|领过|获得了|得了|到账了?|拨了|拨付了|发了|兑现了|received|got)(?:有|个)?\s?$/;
 // 已经领了50万: said as done, received money whatever the clause names.
 const ALREADY_BEFORE = /(?:已经|已|早就|之前|去年就)\s?(?:领|拿|获得|得|到账|收到)/;
+// 区里给了10万: a giver named before the verb makes it money received, whatever the clause names.
+const GIVER_BEFORE = /(?:区里|市里|省里|县里|政府|财政|上面|国家)(?:已经|已|也)?(?:给了|拨了|发了|奖了|补了)\s?$/;
+// 拿了500万的设备: a figure followed by what it bought is a purchase, not money received.
+const PURCHASE_AFTER = /^\s?(?:元)?(?:的|买|购|投)/;
 // 拿了、得了 are received money only in a clause about a subsidy or award (拿了500万的设备 is a purchase).
 const BENEFIT_CLAUSE = /补|奖|资助|扶持|subsid|award|grant/;
 // 每两千万、每满1000万: a unit of a rate (per 20M), never an amount of the company's.
@@ -138,12 +146,20 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
       else if (THRESHOLD_BEFORE.test(before) || THRESHOLD_AFTER.test(after)) role = 'threshold';
       else if (
         RECEIVED_BEFORE.test(before) &&
-        (BENEFIT_CLAUSE.test(text) || ALREADY_BEFORE.test(before)) &&
+        (BENEFIT_CLAUSE.test(text) ||
+          ALREADY_BEFORE.test(before) ||
+          // Of the company's own (区里给了10万、运营单位拿了20万), not another's (隔壁拿了200万 stays a claim).
+          (!clause.otherParty && (GIVER_BEFORE.test(before) || !PURCHASE_AFTER.test(ownAfter)))) &&
         !clause.hearsay &&
         !clause.question
       )
         role = 'received';
       else if (BENEFIT_AFTER.test(after) || BENEFIT_BEFORE.test(before)) role = 'benefit';
+      else if (
+        CHANGED_BEFORE.test(before) &&
+        (BENEFIT_CLAUSE.test(text) || /上限|封顶|额度|标准|\bcap\b|\blimit\b/.test(text) || clause.hearsay)
+      )
+        role = 'benefit';
       else if (RESULT_OF_BENEFIT_BEFORE.test(before) && BENEFIT_CLAUSE.test(text)) role = 'benefit';
       else if (GUESS_BEFORE.test(ownBefore) && GUESS_AFTER.test(ownAfter)) role = 'benefit';
       else if (COMPUTED_BEFORE.test(ownBefore)) role = 'benefit';

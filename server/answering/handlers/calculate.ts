@@ -57,6 +57,20 @@ export function calculate(ctx: TurnContext): Reply {
 
   const topicOf = (ruleId: string) => ctx.topics.find((t) => t.topic.rules.includes(ruleId));
   const ruleById0 = new Map(rules.map(({ rule }) => [rule.id, rule]));
+  // Raised to a higher grade of an award it was already paid for (附则：晋升只奖励差额): the amount less what the
+  // company says it received for that award, in this message or earlier in the conversation.
+  const setOf = new Map([...byRuleSet.keys()].map((rs) => [rs.id, rs]));
+  for (const r of results) {
+    const difference = setOf.get(r.policyId)?.upgradeDifference;
+    const topic = topicOf(r.ruleId);
+    const prior = topic ? ctx.received.get(topic.topic.id) : undefined;
+    if (!difference || prior === undefined || !r.eligible || prior <= 0) continue;
+    if (prior >= r.amountYuan) continue; // the same grade again: left to "already received" below
+    const full = r.amountYuan;
+    r.amountYuan = full - prior;
+    r.formula = `${r.formula}；晋升只奖差额：${full.toLocaleString('en-US')} − 已获 ${prior.toLocaleString('en-US')} = ${r.amountYuan.toLocaleString('en-US')}`;
+    r.assumptions = [...r.assumptions, difference];
+  }
   // Eligible but worth nothing with the figures given (0平方米 × 3元): never "可申请…最高0元".
   const worthless = results.filter((r) => r.eligible && r.amountYuan === 0);
   // A one-off award the company says it already received (2025年评上省级已经领了50万): not offered again.

@@ -38,6 +38,8 @@ export interface TurnContext {
   hinted: readonly CompiledTopic[];
   /** The message answered the question asked last. */
   answeredPending: boolean;
+  /** Money the company said it received, by award topic (区里给了10万 about a recognition), this conversation. */
+  received: ReadonlyMap<string, number>;
   asOf: string;
   hotline: string;
   /** The assistant's name for the base (e.g. 某某政策咨询助手). */
