@@ -125,6 +125,13 @@ describe('class 1 — money as people write it: the tax basis of each figure (�
     expect(figuresOf(message).filter((m) => m.yuan === yuan)).toHaveLength(1);
   });
 
+  it('VAT paid at customs on an import is a tax line, not a second item', () => {
+    const message = '报关完税价格折人民币6,800,000元，进口环节增值税884,000元另交';
+    expect(figure(message, 884_000).role).toBe('tax');
+    expect(figure(message, 6_800_000).role).toBe('stated');
+    expect(figure('设备不含增值税500万', 5_000_000).role).toBe('stated');
+  });
+
   it('the invoice arithmetic marks the total in every form it is written (金额 + 税额 = 价税合计)', () => {
     const message = '金额 1,800,000.00 税额 108,000.00 价税合计 1,908,000.00，合计大写壹佰玖拾万捌仟元整';
     const totals = figuresOf(message).filter((m) => m.yuan === 1_908_000);

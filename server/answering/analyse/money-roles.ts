@@ -44,8 +44,9 @@ export interface ReadMoney extends MoneyMention {
 // Tax wording as invoices and people write it; 不含税 must be tried before 含税.
 const EXCLUDING = /不含税|未税|税后|除税|不含增值税|去税|净价|ex-?vat|excluding vat|net of vat/;
 const INCLUDING = /(?<![不未])含税|价税合计|税前|含增值税|including (?:\d+(?:\.\d+)?% )?vat|incl\.? (?:\d+(?:\.\d+)?% )?vat|gross/;
-// 不含税金额 is the amount without tax, not a tax line.
-const TAX_LINE = /(?<![含除])(?:税额|税金|增值税额|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
+// 不含税金额 is the amount without tax, not a tax line; 进口环节增值税884,000元 (paid at customs) is one.
+const TAX_LINE =
+  /(?<![含除])(?:税额|税金|增值税额|进口环节增值税|增值税|进项税额?|销项税额?|税款)[）)]?(?:一栏|栏|合计|为|是|共|：|:|\s)*$/;
 // On a VAT invoice 金额 is the amount before tax (金额 + 税额 = 价税合计): so read when a tax line is given too.
 const INVOICE_AMOUNT = /(?<![含总])金额(?:一栏|栏|为|是|：|:|\s)*$/;
 // Words right after a figure that make it rough: 出头、左右、上下、开外.
