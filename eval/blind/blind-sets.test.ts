@@ -12,6 +12,8 @@ describe('blind sets', () => {
     ['zhengzhou/fresh.jsonl', 188],
     ['lucheng/dev.jsonl', 110],
     ['lucheng/fresh.jsonl', 110],
+    ['zhengzhou/fresh2.jsonl', 188],
+    ['lucheng/fresh2.jsonl', 148],
   ])('%s holds %d valid cases', (file, size) => {
     expect(loadGoldenSet(path.join(BLIND_DIR, file))).toHaveLength(size);
   });
