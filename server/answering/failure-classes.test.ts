@@ -80,6 +80,8 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     ['我们是省级专精特新，设备款不含税 1,800,000 元，能补多少', 1_800_000],
     ['我们是省级专精特新，设备投资 3 000 000元，能补多少', 3_000_000],
     ['我们是省级专精特新，买了两台设备，一台150万，一台250万，能补多少', 400 * WAN],
+    // Items on different bases: the tax-inclusive one made tax-exclusive by its own rate and added.
+    ['我们国家级小巨人：设备不含税1200万；软件价税合计318万（税率6%）。市里补助一共多少？', 1_500 * WAN],
     // A unit price times the number of units.
     ['我们是省级专精特新，买了4台机床，每台50万，不含税，能补多少', 200 * WAN],
     ['小巨人企业，采购了3套工业软件，单价80万（不含税），补多少', 240 * WAN],
@@ -109,6 +111,8 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     ['省级专精特新企业，采购设备发票：价税合计 5,650,000 元，能补多少', 5_650_000],
     ['We are a little giant; the equipment invoice is 3.39 million yuan including VAT. How much?', 339 * WAN],
     ['我們是省級專精特新，設備含稅452萬，能補多少', 452 * WAN],
+    // A tax-inclusive item beside an after-tax one is asked about, never dropped.
+    ['省级专精特新，设备不含税80万，另外软件含税33.9万，能补多少', 33.9 * WAN],
   ])('a pre-tax amount (%s) is never used as the after-tax investment: the answer says so and asks', async (question, preTax) => {
     const a = await ask(question);
     expect(a.kind).toBe('clarify');

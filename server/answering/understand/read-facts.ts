@@ -654,6 +654,33 @@ function readMoneyFact(
       const m = pool.at(-1)!;
       return { issues: [{ factId: fact.decl.id, kind: 'pre-tax', yuan: m.yuan, said: said(m) }] };
     }
+    // Items on different bases (设备不含税1200万；软件价税合计318万（6%）): the tax-inclusive ones are items of their
+    // own, not the same item said twice (含税135.6万，税后120万 is one), so they are made tax-exclusive and added,
+    // or asked about; never dropped.
+    const inclusive = pool.filter((m) => m.basis === wrong && !right.some((r) => m.yuan >= r.yuan && m.yuan <= Math.ceil(r.yuan * 1.14)));
+    if (
+      fact.decl.taxBasis === 'excluding-tax' &&
+      inclusive.length > 0 &&
+      pool.filter((m) => m.basis === wrong).length === inclusive.length
+    ) {
+      const whole = clauses.map((c) => c.text).join('，');
+      const listed = lang.additive.test(whole) || ITEMISED.test(whole) || /[；;]/.test(whole) || right.length + inclusive.length > 1;
+      if (listed && !right.some((m) => m.total)) {
+        const derived = withoutTax(inclusive, money, clauses);
+        if (!derived) {
+          const m = inclusive.at(-1)!;
+          return { issues: [{ factId: fact.decl.id, kind: 'pre-tax', yuan: m.yuan, said: said(m) }] };
+        }
+        const last = [...right, ...inclusive].sort((a, b) => b.clause - a.clause)[0]!;
+        return {
+          value: {
+            ...statedIn(byIndex.get(last.clause)!, fact.decl.id, right.reduce((sum, m) => sum + m.yuan, 0) + derived.yuan),
+            said: `${right.map(said).join(' + ')} + ${derived.said}`,
+          },
+          issues,
+        };
+      }
+    }
     pool = right;
     // Only figures read off an invoice with no word for which line: ask whether it is 价税合计 or 金额.
     const unclear = pool.filter((m) => m.invoiceBasisUnclear);
