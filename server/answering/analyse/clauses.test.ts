@@ -158,6 +158,8 @@ describe('class 9 — facts taken wrongly: a negation is read as such (isNegated
     // Negated after the phrase, or withdrawn as a mistake.
     ['小巨人是我搞错了', '小巨人', true],
     ['省级专精特新其实没有', '省级 + 专精特新', true],
+    // A negator after the phrase that starts another action negates that action, not the phrase.
+    ['有效期已经过了也没去复核', '有效期 + 过了', false],
     // 非 bound to the phrase or a word before it: a negating prefix.
     ['规上企业（非首次小升规）', '小升规', true],
     ['我们是非总部型企业', '总部型', true],
