@@ -268,6 +268,14 @@ export function createAdvisor(options: AdvisorOptions): Advisor {
         }
       }
     }
+    // The figure a fact held, now said to be on the wrong basis (565万是含税价): no longer usable as it stands.
+    for (const issue of turn.facts.issues) {
+      const held = facts.get(issue.factId);
+      if (held?.value === issue.yuan) {
+        facts.delete(issue.factId);
+        delete persist[issue.factId];
+      }
+    }
     // Later statements win; of a ranked option list stated together, the highest.
     const newFacts = new Set<string>();
     const byFact = new Map<string, typeof turn.facts.stated>();

@@ -128,6 +128,13 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     expect(cited(a)).toContain(`${PLAN}:item-1`);
   });
 
+  it('a follow-up saying the figure already given was tax-inclusive, without a rate, withdraws it and asks', async () => {
+    const [, second] = await converse(['我们省级专精特新，设备花了565万，能补多少', '不好意思，565万是含税价']);
+    expect(second!.kind).toBe('clarify');
+    expect(second!.meta.intent).toBe('clarify:pre-tax');
+    expect(second!.calculations).toEqual([]);
+  });
+
   it.each([
     '我们是省级专精特新，设备发票上写的是565万，能补多少',
     '小巨人企业，这次设备发票总额339万，市里补多少',
@@ -152,6 +159,15 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
   it.each<[string[], number]>([
     [['我们是省级专精特新，设备含税565万，能补多少', '不含税是500万'], 500 * WAN],
     [['我们是小巨人，设备价税合计339万元，能补多少', '税后300万'], 300 * WAN],
+    // A follow-up saying the figure already given was tax-inclusive, with its rate.
+    [['我们省级专精特新，设备花了565万，能补多少', '刚才那个565万是含税的，税率13%'], 500 * WAN],
+    [
+      [
+        'We are a provincial SRDI SME and spent RMB 5.65 million on equipment this year. How much can the city subsidise?',
+        'Sorry, I should add: that 5.65 million is the invoice total including 13% VAT.',
+      ],
+      500 * WAN,
+    ],
     // The VAT rate alone next completes the tax-inclusive figure.
     [['我们省级专精特新，买设备发票价税合计1130万，能补多少', '税率是13%的'], 1_000 * WAN],
     [['我们是小巨人，设备含税565万，能补多少', '开的13个点的专票'], 500 * WAN],

@@ -175,7 +175,7 @@ export function readMoney(clauses: readonly MessageClause[], lang: Language): Re
         anaphoric: ANAPHORA_BEFORE.test(before),
       };
       // English words are longer: "including 13% VAT" after the figure is still its basis.
-      const basisAfter = /^\s?[a-z]/i.test(ownAfter) ? text.slice(end, Math.min(nextStart, end + 24)) : ownAfter;
+      const basisAfter = /^\s?[a-z]/i.test(ownAfter) ? text.slice(end, Math.min(nextStart, end + 48)) : ownAfter;
       const basis = basisNear(ownBefore, basisAfter);
       if (basis) read.basis = basis;
       else if (role === 'stated' && INVOICE_FIGURE_BEFORE.test(label + text.slice(Math.max(prevEnd, m.index - 12), m.index)))

@@ -571,6 +571,9 @@ function readMoneyFact(
   /** Figures whose words name this fact and others alike (纳税额 of two awards), with this fact's rank. */
   const shared = new Map<ReadMoney, number>();
   const tiedToFact = (m: ReadMoney): boolean => {
+    // The figure this fact already holds, said again (565万是含税价、that 5.65 million is including VAT): that fact.
+    if (typeof options.known?.get(fact.decl.id) === 'number' && options.known.get(fact.decl.id) === m.yuan && m.role === 'stated')
+      return true;
     let spent = false;
     for (const c of windowOf(m)) {
       const own = c.index === m.clause;
