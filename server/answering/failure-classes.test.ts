@@ -80,6 +80,11 @@ describe('class 1 — money as people write it: the subsidy is 10% of the after-
     ['我们是省级专精特新，设备款不含税 1,800,000 元，能补多少', 1_800_000],
     ['我们是省级专精特新，设备投资 3 000 000元，能补多少', 3_000_000],
     ['我们是省级专精特新，买了两台设备，一台150万，一台250万，能补多少', 400 * WAN],
+    // A tax-inclusive whole with its parts and tax line is not a further item.
+    [
+      '合同价税合计1,017万元，其中：设备不含税800万元、税额104万元；其余113万元是三年运维服务费（含税）。我们省级专精特新，市级设备补助多少？',
+      800 * WAN,
+    ],
     // Items on different bases: the tax-inclusive one made tax-exclusive by its own rate and added.
     ['我们国家级小巨人：设备不含税1200万；软件价税合计318万（税率6%）。市里补助一共多少？', 1_500 * WAN],
     // A unit price times the number of units.

@@ -151,6 +151,16 @@ describe('facts of the second base read as said', () => {
     expect(a.details).toContain('差额');
   });
 
+  it('three invoices with their amounts and tax lines, and the grand total: the amounts (6% band)', async () => {
+    const a = await converse(
+      [
+        '同一个技改项目三张设备发票：①金额480,000.00 税额62,400.00 ②金额350,000.00 税额45,500.00 ③金额270,000.00 税额35,100.00，价税合计1,243,000.00元。公司没有其他荣誉，技改补助能拿多少？',
+      ],
+      '2020-04-08',
+    );
+    expect(granted(a)).toEqual({ 'tech-upgrade-equipment': Math.floor(((480_000 + 350_000 + 270_000) * 6) / 100) });
+  });
+
   it('invoices listed with one basis and one rate: their sum less VAT (6% band)', async () => {
     const a = await converse(
       [

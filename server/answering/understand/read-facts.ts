@@ -660,7 +660,22 @@ function readMoneyFact(
     // Items on different bases (设备不含税1200万；软件价税合计318万（6%）): the tax-inclusive ones are items of their
     // own, not the same item said twice (含税135.6万，税后120万 is one), so they are made tax-exclusive and added,
     // or asked about; never dropped.
-    const inclusive = pool.filter((m) => m.basis === wrong && !right.some((r) => m.yuan >= r.yuan && m.yuan <= Math.ceil(r.yuan * 1.14)));
+    // Not the grand total of invoice lines (金额 + 税额 = 价税合计, worked out above), nor a whole followed by its
+    // parts (价税合计1,017万元，其中…).
+    const wholeAhead = (m: ReadMoney) =>
+      /^[^。；;]{0,10}?(?:其中|包括|包含)/.test(
+        `${byIndex.get(m.clause)!.text.slice(m.index + m.text.length)}，${byIndex.get(m.clause + 1)?.text ?? ''}`,
+      );
+    const taxTotal = money.filter((m) => m.role === 'tax').reduce((sum, m) => sum + m.yuan, 0);
+    const rightTotal = right.reduce((sum, m) => sum + m.yuan, 0);
+    const inclusive = pool.filter(
+      (m) =>
+        m.basis === wrong &&
+        !wholeAhead(m) &&
+        // The grand total of the invoices listed (their amounts plus their tax lines).
+        !(taxTotal > 0 && m.yuan === rightTotal + taxTotal) &&
+        !right.some((r) => m.yuan >= r.yuan && m.yuan <= Math.ceil(r.yuan * 1.14)),
+    );
     if (
       fact.decl.taxBasis === 'excluding-tax' &&
       inclusive.length > 0 &&
