@@ -131,7 +131,7 @@ export function isNegated(clause: string, match: Pick<FrameMatch, 'start' | 'end
     if (lang.negators.test(clause.slice(hits[i - 1]!.end, hits[i]!.start))) return true;
   }
   // Negated after the phrase (资质没过期), or withdrawn as a mistake (国家级是我搞错了).
-  // The negator after the phrase negates it when nothing or the phrase's own verb follows (资质没过期、小巨人其实没有),
+  // The negator after the phrase negates it when nothing or the phrase's own verb follows (资质没过期、证书其实没有),
   // not when it starts another action (有效期已经过了也没去复核).
   const negatedAfter = /^(?:的)?(?:还|也|都|并|从来|一直|其实)?(?:没有|没|未|不|无|not\b)/.exec(after);
   if (negatedAfter) {
